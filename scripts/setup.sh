@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Prepare a fresh machine: the Debian libraries and fonts WeasyPrint needs, then a
+# virtual environment in .venv with eventreport and its test tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+missing=()
+for pkg in "${debian[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+echo "Ready: .venv holds eventreport $(.venv/bin/python -c 'import eventreport; print(eventreport.__version__)')."

@@ -1,0 +1,461 @@
+"""The typed model: what the readers produce and what the templates render from.
+
+Three layers, each frozen once built:
+- reader output: `Deck` (slides and their blocks) and `PollExport` (questions);
+- the write-up: `Event`, read from event.yaml and the sessions' Markdown (manifest.py);
+- the `Report`: the event with every deck and poll insert resolved (assemble.py).
+Templates see only the `Report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+# --- Reader output: slide decks ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One list entry as shown on a slide."""
+
+    text: str
+    """The entry's text, soft line breaks as '\\n'."""
+    level: int = 0
+    """Indent level, 0 for top-level entries."""
+    numbered: bool = False
+    """True when the slide shows a number or letter instead of a bullet."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text on a slide that is not part of a list."""
+
+    text: str
+    """The paragraph's text, soft line breaks as '\\n'."""
+    type: Literal["paragraph"] = "paragraph"
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """Consecutive list entries, possibly at several levels."""
+
+    items: tuple[ListItem, ...]
+    """The entries in reading order."""
+    type: Literal["list"] = "list"
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table; merged cells repeat nothing (the covered cells are empty strings)."""
+
+    rows: tuple[tuple[str, ...], ...]
+    """Rows of cell texts; the first row is treated as the header."""
+    type: Literal["table"] = "table"
+
+
+@dataclass(frozen=True)
+class ImageBlock:
+    """A picture on a slide."""
+
+    alt: str | None
+    """Its alternative text (`descr`), or None when the deck gives none."""
+    type: Literal["image"] = "image"
+
+
+Block = Paragraph | ListBlock | TableBlock | ImageBlock
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink found on a slide."""
+
+    text: str
+    """The linked text."""
+    url: str
+    """The target address."""
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide (or one page of a PDF deck)."""
+
+    number: int
+    """1-based position in the deck, counting hidden slides too."""
+    title: str | None
+    """The slide's title, or None when it has none."""
+    hidden: bool
+    """True when the presenter hid the slide."""
+    blocks: tuple[Block, ...]
+    """Content below the title, in reading order."""
+    links: tuple[Link, ...] = ()
+    """Hyperlinks on the slide."""
+    notes: str | None = None
+    """Speaker notes; None unless notes were asked for."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A slide deck as read from one file."""
+
+    source: Path
+    """The file it was read from."""
+    format: Literal["pptx", "pdf"]
+    """What the file turned out to be (by content, not by name)."""
+    slides: tuple[Slide, ...]
+    """Slides in presentation order; hidden ones only when asked for."""
+
+    def slide(self, number: int) -> Slide | None:
+        """The slide with this 1-based number, or None."""
+        return next((s for s in self.slides if s.number == number), None)
+
+
+# --- Reader output: poll exports -----------------------------------------------------
+
+QuestionType = Literal[
+    "choice", "multi-choice", "scale", "ranking", "open", "wordcloud", "quiz", "content"
+]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option of a choice-like question."""
+
+    label: str
+    """The option's text as the audience saw it."""
+    count: int
+    """How many respondents chose it."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One free-text answer: untrusted, may hold personal data."""
+
+    text: str
+    """The answer as typed."""
+    location: str
+    """Where it sits in the export, e.g. "sheet 'Session 1', row 14"."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One poll question with its results."""
+
+    id: str
+    """Stable id within the export (Mentimeter: the slide's position, "1", "2", ...)."""
+    title: str
+    """The question or statement as shown."""
+    type: QuestionType
+    """What kind of question it is."""
+    respondents: int
+    """How many people answered."""
+    options: tuple[Option, ...]
+    """Choices with counts (empty for open questions)."""
+    responses: tuple[Response, ...]
+    """Free-text answers (empty for choice questions)."""
+    location: str
+    """Where the question's block starts in the export."""
+
+
+@dataclass(frozen=True)
+class PollExport:
+    """Everything read from one poll tool's export file."""
+
+    source: Path
+    """The file it was read from."""
+    tool: str
+    """Which tool made it ("mentimeter", ...)."""
+    questions: tuple[Question, ...]
+    """Questions in the order the tool lists them."""
+
+
+# --- The write-up: event.yaml and sessions/*.md --------------------------------------
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person who spoke or is credited in a session."""
+
+    id: str
+    """Key in event.yaml's `speakers`; used in links and proof file names."""
+    name: str
+    """Full name as it should be printed."""
+    role: str | None
+    """Function, e.g. "voorzitter"; None when not given."""
+    organisation: str | None
+    """Organisation, e.g. "Koraal"; None when not given."""
+
+
+@dataclass(frozen=True)
+class DeckSource:
+    """A deck declared in event.yaml."""
+
+    id: str
+    """Key in event.yaml's `decks`."""
+    path: Path
+    """Absolute path of the file inside the event folder."""
+    title: str
+    """What the download link calls it."""
+    include_hidden: bool
+    """Read hidden slides too (off by default: they stay private)."""
+    notes: bool
+    """Read speaker notes too (off by default: they stay private)."""
+    download: bool
+    """Offer a copy of the file for download in the report."""
+
+
+@dataclass(frozen=True)
+class PollSource:
+    """A poll export declared in event.yaml."""
+
+    id: str
+    """Key in event.yaml's `polls`."""
+    path: Path
+    """Absolute path of the export inside the event folder."""
+    tool: str
+    """Which tool made it; "auto" lets the content decide."""
+
+
+@dataclass(frozen=True)
+class MarkdownPart:
+    """A run of the write-up's own text, already rendered to safe HTML."""
+
+    html: str
+    """HTML made by the Markdown renderer with raw HTML switched off."""
+    assets: tuple[str, ...] = ()
+    """Pictures it shows, as paths relative to the event folder (copied with the output)."""
+    kind: Literal["markdown"] = "markdown"
+
+
+@dataclass(frozen=True)
+class VersePart:
+    """A poem or spoken-word piece whose line breaks matter."""
+
+    stanzas: tuple[tuple[str, ...], ...]
+    """Stanzas of lines, as written."""
+    title: str | None
+    """Optional heading above it."""
+    kind: Literal["verse"] = "verse"
+
+
+@dataclass(frozen=True)
+class SlidesInsert:
+    """A request in the write-up to show slides from a deck."""
+
+    deck: str
+    """The deck's id."""
+    slides: tuple[int, ...]
+    """Slide numbers to show, in this order."""
+    show: Literal["list", "table", "box"]
+    """How to show them: key points, a table, or a titled box."""
+    line: int
+    """1-based line of the request in the Markdown file."""
+    kind: Literal["slides"] = "slides"
+
+
+@dataclass(frozen=True)
+class PollInsert:
+    """A request in the write-up to show a poll question's results."""
+
+    poll: str
+    """The poll export's id."""
+    question: str
+    """The question's id or its exact title."""
+    quote: tuple[int, ...] | Literal["all"]
+    """Which responses to quote (1-based, in export order); () quotes none."""
+    labels: tuple[tuple[str, str], ...]
+    """Option relabelling, (as exported, as shown)."""
+    heading: bool
+    """Show the question's title as a heading (off for reactions under a statement)."""
+    line: int
+    """1-based line of the request in the Markdown file."""
+    kind: Literal["poll"] = "poll"
+
+
+@dataclass(frozen=True)
+class DownloadInsert:
+    """A request in the write-up to offer a deck for download here."""
+
+    deck: str
+    """The deck's id."""
+    line: int
+    """1-based line of the request in the Markdown file."""
+    kind: Literal["download"] = "download"
+
+
+SourcePart = MarkdownPart | VersePart | SlidesInsert | PollInsert | DownloadInsert
+
+
+@dataclass(frozen=True)
+class Session:
+    """One programme item: a welcome, talk, example, discussion or closing."""
+
+    id: str
+    """Key from event.yaml; the anchor and proof name derive from it, never from the title."""
+    title: str
+    """Heading of the session."""
+    speakers: tuple[str, ...]
+    """Speaker ids, in the order given."""
+    byline: str | None
+    """Optional line under the heading naming the speakers as the report wants it."""
+    source: Path
+    """The session's Markdown file."""
+    parts: tuple[SourcePart, ...]
+    """The write-up, split at inserts, in order."""
+    group: str | None
+    """Heading of the group it belongs to ("Inspirerende voorbeelden"), if any."""
+
+
+@dataclass(frozen=True)
+class ExternalLink:
+    """A link in the event's closing links or credits."""
+
+    text: str
+    """Link text."""
+    url: str
+    """Target (https: or mailto:)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """The write-up of one meeting, validated."""
+
+    slug: str
+    """The event folder's name; output names derive from it."""
+    root: Path
+    """The event folder."""
+    title: str
+    """Title of the report."""
+    date: dt.date
+    """Day of the meeting."""
+    place: str
+    """Where it took place, or "online"."""
+    organiser: str
+    """Who organised the meeting and publishes the report."""
+    language: str
+    """BCP 47 language tag of the report, e.g. "nl"."""
+    lead: str
+    """The lead paragraph."""
+    speakers: dict[str, Speaker]
+    """Speakers by id, in the order given."""
+    sessions: tuple[Session, ...]
+    """Sessions in programme order."""
+    decks: dict[str, DeckSource]
+    """Declared decks by id."""
+    polls: dict[str, PollSource]
+    """Declared poll exports by id."""
+    links: tuple[ExternalLink, ...]
+    """Closing links ("Meer weten?"), in order."""
+    closing: str | None
+    """Closing paragraph after the sessions, as safe HTML."""
+    credits: str | None
+    """Credits line, e.g. "Tekst: Leene Communicatie"."""
+    author: str
+    """Author for the PDF metadata (defaults to the organiser)."""
+
+
+# --- The report: everything resolved -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlidesView:
+    """Slides pulled from a deck, ready to show."""
+
+    deck: DeckSource
+    """Where they came from."""
+    slides: tuple[Slide, ...]
+    """The selected slides, in the requested order."""
+    show: Literal["list", "table", "box"]
+    """How to show them."""
+    kind: Literal["slides"] = "slides"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One option of a poll result with its share, for charts and tables."""
+
+    label: str
+    """Option as shown (after relabelling)."""
+    count: int
+    """Votes."""
+    percent: int
+    """Share in whole percent; the bars of a question add up to 100."""
+
+
+@dataclass(frozen=True)
+class PollView:
+    """A poll question's results and quoted responses, ready to show."""
+
+    poll: PollSource
+    """The export it came from."""
+    question: Question
+    """The question as read."""
+    bars: tuple[Bar, ...]
+    """Options with shares (empty for open questions)."""
+    quotes: tuple[Response, ...]
+    """Responses chosen for quoting."""
+    anchor: str
+    """Element id for the chart, unique in the report."""
+    heading: bool = True
+    """Show the question's title as a heading."""
+    kind: Literal["poll"] = "poll"
+
+
+@dataclass(frozen=True)
+class DownloadView:
+    """A deck offered for download."""
+
+    deck: DeckSource
+    """The deck."""
+    href: str
+    """Relative link from the report to the copied file."""
+    file_type: str
+    """Upper-case type for the link text, e.g. "PPTX"."""
+    size_bytes: int
+    """File size in bytes."""
+    size_text: str
+    """Human size in the report's language, e.g. "1,2 MB"."""
+    kind: Literal["download"] = "download"
+
+
+ReportPart = MarkdownPart | VersePart | SlidesView | PollView | DownloadView
+
+
+@dataclass(frozen=True)
+class ReportSession:
+    """A session with its inserts resolved."""
+
+    session: Session
+    """The session as written."""
+    speakers: tuple[Speaker, ...]
+    """Its speakers, resolved."""
+    parts: tuple[ReportPart, ...]
+    """Everything to show, in order."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level part of the report: a single session, or a group of sessions."""
+
+    title: str
+    """Heading (the group's heading, or the session's title)."""
+    anchor: str
+    """Element id for the table of contents."""
+    sessions: tuple[ReportSession, ...]
+    """One session, or the sessions of a group."""
+    grouped: bool
+    """True when this is a group heading above several sessions."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole report, ready to render; templates see only this."""
+
+    event: Event
+    """The event it reports on."""
+    sections: tuple[Section, ...]
+    """Top-level sections in order."""
+    downloads: tuple[DownloadView, ...] = field(default=())
+    """Every file the report offers, for copying next to the outputs."""

@@ -1,0 +1,1 @@
+"""Writers: each renders the same `Report` into one output format."""

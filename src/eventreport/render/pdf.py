@@ -1,0 +1,68 @@
+"""The report as a PDF/UA-1 file, made by WeasyPrint from the print rendering."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+from ..errors import RenderError
+
+
+class LocalFetcher(URLFetcher):  # type: ignore[misc]
+    """Fetches only files inside the allowed folders: no network, nothing else on disk."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+        self.allowed = [a.resolve() for a in allowed]
+
+    def fetch(self, url: str, headers: object = None) -> object:
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            raise ValueError(f"refusing to fetch {url}: only files of the event are used")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(a) for a in self.allowed):
+            raise ValueError(f"refusing to fetch {path}: outside the event and templates")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _errors_fail(source: Path) -> Iterator[None]:
+    # WeasyPrint logs some failures (missing alt, missing lang, bad CSS) and writes the
+    # PDF anyway; for a PDF/UA file any of those is a defect, so they fail the build.
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise RenderError(source, "the PDF engine reported: " + "; ".join(handler.messages))
+
+
+def write_pdf(html: str, base: Path, allowed: list[Path], target: Path) -> None:
+    """Render `html` (links relative to `base`) into `target` as PDF/UA-1."""
+    fetcher = LocalFetcher([base, *allowed])
+    try:
+        with _errors_fail(target):
+            document = weasyprint.HTML(
+                string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
+            )
+            document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        raise RenderError(target, f"a resource could not be used: {exc.__cause__ or exc}") from None

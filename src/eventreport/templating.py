@@ -1,0 +1,73 @@
+"""The one Jinja environment: escaping on, strict about typos, house style first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from .labels import LABELS
+from .model import ListItem
+from .textutil import human_size, long_date
+
+
+@dataclass
+class Node:
+    """A list item with the items nested below it, for rendering nested <ul>/<ol>."""
+
+    item: ListItem
+    children: list[Node]
+
+
+def nest(items: tuple[ListItem, ...]) -> list[Node]:
+    """Turn flat (text, level) list items into a tree; a jump of several levels nests once."""
+    root: list[Node] = []
+    stack: list[tuple[int, list[Node]]] = [(-1, root)]
+    for item in items:
+        while len(stack) > 1 and stack[-1][0] >= item.level:
+            stack.pop()
+        node = Node(item, [])
+        stack[-1][1].append(node)
+        stack.append((item.level, node.children))
+    return root
+
+
+def trusted(html: str) -> Markup:
+    """The one place markup is marked safe: write-up HTML made by markdown-it with raw HTML
+    off (writeup.py), and the stylesheets rendered from our own templates."""
+    return Markup(html)
+
+
+def environment(templates: Path, overrides: Path | None = None) -> Environment:
+    """Templates from `overrides` first (a house style), then the defaults.
+
+    An override can extend the default it replaces as "default:report.html".
+    """
+    default = FileSystemLoader(templates)
+    loaders: list[FileSystemLoader | PrefixLoader] = []
+    if overrides is not None and overrides.is_dir():
+        loaders.append(FileSystemLoader(overrides))
+    loaders += [PrefixLoader({"default": default}), default]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        # Escaping is on for everything but the stylesheets, which hold no user text.
+        autoescape=select_autoescape(
+            disabled_extensions=("css",), default_for_string=True, default=True
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(nest=nest, trusted=trusted, long_date=long_date, human_size=human_size)
+    env.globals["all_labels"] = LABELS
+    return env

@@ -1,0 +1,287 @@
+"""A session's Markdown: safe HTML for the prose, typed inserts for decks, polls and verse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, cast
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import SourceError
+from .model import (
+    DownloadInsert,
+    MarkdownPart,
+    PollInsert,
+    SlidesInsert,
+    SourcePart,
+    VersePart,
+)
+from .yamlfile import Mapping, load_text
+
+# Raw HTML off: the write-up is shown as text, never injected as markup. markdown-it's
+# own link validation refuses javascript:, vbscript:, file: and data: (but images) URLs.
+_MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+DIRECTIVES = ("slides", "download", "poll", "verse")
+SHOW_CHOICES = ("list", "table", "box")
+_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
+
+class WriteupParser:
+    """Parses one session file; knows the event's deck and poll ids to check references."""
+
+    def __init__(
+        self, path: Path, root: Path, heading_base: int, decks: Sequence[str], polls: Sequence[str]
+    ) -> None:
+        self.path = path
+        self.root = root
+        self.heading_base = heading_base
+        self.decks = decks
+        self.polls = polls
+
+    def fail(self, line: int, message: str) -> SourceError:
+        return SourceError(self.path, message, f"line {line}")
+
+    def parse(self, text: str) -> tuple[SourcePart, ...]:
+        tokens = _MD.parse(text)
+        self._check_headings(tokens)
+        parts: list[SourcePart] = []
+        pending: list[Token] = []
+        for token in tokens:
+            kind = token.info.strip().split(" ")[0] if token.type == "fence" else ""
+            if kind not in DIRECTIVES:
+                pending.append(token)
+                continue
+            self._flush(pending, parts)
+            pending = []
+            parts.append(self._directive(kind, token))
+        self._flush(pending, parts)
+        return tuple(parts)
+
+    def render_inline_block(self, text: str) -> str:
+        """Markdown for a standalone text (the closing paragraph) as safe HTML."""
+        return self._render(_MD.parse(text))
+
+    # --- prose -----------------------------------------------------------------------
+
+    def _flush(self, tokens: list[Token], parts: list[SourcePart]) -> None:
+        if tokens:
+            html = self._render(tokens)
+            assets = tuple(a for t in tokens for a in self._images(t))
+            parts.append(MarkdownPart(html=html, assets=assets))
+
+    def _render(self, tokens: list[Token]) -> str:
+        return str(_MD.renderer.render(tokens, _MD.options, {}))
+
+    def _check_headings(self, tokens: list[Token]) -> None:
+        # The session title is the "#"; sub-headings may go one level deeper at a time so
+        # the report's outline (and the PDF's bookmarks) never skips a level.
+        previous = 1
+        for token in tokens:
+            if token.type not in ("heading_open", "heading_close"):
+                continue
+            level = int(token.tag[1])
+            line = token.map[0] + 1 if token.map else 0
+            if token.type == "heading_open":
+                if level == 1:
+                    raise self.fail(
+                        line,
+                        "a '#' heading here would compete with the session's title;"
+                        " use '##' for a sub-heading",
+                    )
+                if level > previous + 1:
+                    raise self.fail(
+                        line,
+                        f"heading level {level} follows level {previous}, skipping one;"
+                        f" use {'#' * (previous + 1)} here",
+                    )
+                previous = level
+            shifted = self.heading_base + level - 1
+            if shifted > 6:
+                raise self.fail(line, "headings nest too deep; use fewer '#'")
+            token.tag = f"h{shifted}"
+
+    def _images(self, token: Token) -> list[str]:
+        found: list[str] = []
+        for child in token.children or []:
+            if child.type != "image":
+                continue
+            line = token.map[0] + 1 if token.map else 0
+            src = str(child.attrGet("src") or "")
+            alt = "".join(c.content for c in child.children or []).strip()
+            if not alt:
+                raise self.fail(
+                    line,
+                    f"the picture '{src}' has no description; write one between the"
+                    " brackets: ![what the picture shows](...) so screen-reader users get it",
+                )
+            relative = PurePosixPath(src)
+            if ":" in src or relative.is_absolute() or ".." in relative.parts:
+                raise self.fail(
+                    line,
+                    f"the picture '{src}' must be a file inside the event folder,"
+                    " e.g. media/photo.jpg (nothing is fetched from elsewhere)",
+                )
+            if not (self.root / relative).is_file():
+                raise self.fail(line, f"the picture '{src}' does not exist in the event folder")
+            found.append(str(relative))
+        return found
+
+    # --- fenced inserts --------------------------------------------------------------
+
+    def _directive(self, kind: str, token: Token) -> SourcePart:
+        line = (token.map[0] + 1) if token.map else 0
+        if kind == "verse":
+            return self._verse(token.content, line)
+        options = self._options(token.content, line, kind)
+        if kind == "slides":
+            return SlidesInsert(
+                deck=self._ref(options, "deck", self.decks, line, kind),
+                slides=self._numbers(options, "slides", line),
+                show=cast(Literal["list", "table", "box"], self._choice(options, line)),
+                line=line,
+            )
+        if kind == "download":
+            self._only(options, {"deck"}, line, kind)
+            return DownloadInsert(
+                deck=self._ref(options, "deck", self.decks, line, kind), line=line
+            )
+        self._only(options, {"poll", "question", "quote", "labels", "heading"}, line, kind)
+        return PollInsert(
+            poll=self._ref(options, "poll", self.polls, line, kind),
+            question=self._question(options, line),
+            quote=self._quote(options, line),
+            labels=self._labels(options, line),
+            heading=self._flag(options, "heading", True),
+            line=line,
+        )
+
+    def _options(self, body: str, line: int, kind: str) -> Mapping:
+        data = load_text(body, self.path, first_line=line + 1) if body.strip() else None
+        if not isinstance(data, Mapping):
+            raise self.fail(
+                line, f"a ```{kind}``` block holds 'key: value' lines, e.g. {_EXAMPLE[kind]}"
+            )
+        return data
+
+    def _only(self, options: Mapping, allowed: set[str], line: int, kind: str) -> None:
+        for key in options:
+            if key not in allowed:
+                raise self.fail(
+                    options.line_of(key),
+                    f"'{key}' is not an option of a ```{kind}``` block;"
+                    f" use {', '.join(sorted(allowed))}",
+                )
+
+    def _ref(self, options: Mapping, key: str, known: Sequence[str], line: int, kind: str) -> str:
+        value = options.get(key)
+        if value is None:
+            raise self.fail(line, f"a ```{kind}``` block needs '{key}:', e.g. {_EXAMPLE[kind]}")
+        if str(value) not in known:
+            listed = ", ".join(known) or "none are declared"
+            raise self.fail(
+                options.line_of(key),
+                f"{key} '{value}' is not declared in event.yaml under '{key}s' (known: {listed});"
+                " fix the id or declare it",
+            )
+        return str(value)
+
+    def _numbers(self, options: Mapping, key: str, line: int) -> tuple[int, ...]:
+        self._only(options, {"deck", "slides", "show"}, line, "slides")
+        value = options.get(key)
+        where = options.line_of(key)
+        numbers: list[int] = []
+        items: list[Any] = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, int) and not isinstance(item, bool) and item > 0:
+                numbers.append(item)
+            elif isinstance(item, str) and (match := _RANGE.match(item)):
+                low, high = int(match[1]), int(match[2])
+                if low < 1 or high < low:
+                    raise self.fail(where, f"'{item}' is not a range of slides; write e.g. 4-6")
+                numbers.extend(range(low, high + 1))
+            else:
+                raise self.fail(
+                    where, "'slides:' takes a slide number (4), a range (4-6) or a list ([4, 6])"
+                )
+        return tuple(numbers)
+
+    def _flag(self, options: Mapping, key: str, default: bool) -> bool:
+        value = options.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(options.line_of(key), f"'{key}:' takes true or false, not '{value}'")
+        return value
+
+    def _choice(self, options: Mapping, line: int) -> str:
+        show = options.get("show", "list")
+        if show not in SHOW_CHOICES:
+            raise self.fail(
+                options.line_of("show"),
+                f"show '{show}' is not known; use one of {', '.join(SHOW_CHOICES)}",
+            )
+        return str(show)
+
+    def _question(self, options: Mapping, line: int) -> str:
+        value = options.get("question")
+        if value is None or isinstance(value, bool) or str(value).strip() == "":
+            raise self.fail(
+                line, "a ```poll``` block needs 'question:', the question's number or exact title"
+            )
+        return str(value)
+
+    def _quote(self, options: Mapping, line: int) -> tuple[int, ...] | Literal["all"]:
+        value = options.get("quote", "none")
+        where = options.line_of("quote")
+        if value in ("none", None):
+            return ()
+        if value == "all":
+            return "all"
+        items = value if isinstance(value, list) else [value]
+        if all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+            return tuple(items)
+        raise self.fail(where, "'quote:' takes none, all, or response numbers such as [1, 3]")
+
+    def _labels(self, options: Mapping, line: int) -> tuple[tuple[str, str], ...]:
+        value = options.get("labels")
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, str | int) for v in value.values()
+        ):
+            raise self.fail(
+                options.line_of("labels"),
+                "'labels:' takes lines 'as exported: as shown', indented below it",
+            )
+        return tuple((str(k), str(v)) for k, v in value.items())
+
+    def _verse(self, body: str, line: int) -> VersePart:
+        title: str | None = None
+        lines = body.split("\n")
+        if "---" in (ln.strip() for ln in lines):
+            cut = [ln.strip() for ln in lines].index("---")
+            header = load_text("\n".join(lines[:cut]), self.path, first_line=line + 1)
+            if not isinstance(header, Mapping) or set(header) - {"title"}:
+                raise self.fail(line, "above '---' a ```verse``` block takes only 'title: ...'")
+            title = str(header["title"]) if header.get("title") else None
+            lines = lines[cut + 1 :]
+        stanzas: list[tuple[str, ...]] = []
+        current: list[str] = []
+        for text in [*lines, ""]:
+            if text.strip():
+                current.append(text.rstrip())
+            elif current:
+                stanzas.append(tuple(current))
+                current = []
+        if not stanzas:
+            raise self.fail(line, "this ```verse``` block is empty; write the lines inside it")
+        return VersePart(stanzas=tuple(stanzas), title=title)
+
+
+_EXAMPLE = {
+    "slides": "'deck: hageman' and 'slides: 3'",
+    "download": "'deck: hageman'",
+    "poll": "'poll: menti' and 'question: 1'",
+}
