@@ -7,7 +7,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import Collection, Context, Exit, task
+from invoke.collection import Collection
+from invoke.context import Context
+from invoke.exceptions import Exit
+from invoke.tasks import task
 
 ROOT = Path(__file__).resolve().parent
 SOURCES = ROOT / "sources"

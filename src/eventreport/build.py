@@ -54,6 +54,7 @@ def build(
 ) -> BuildResult:
     """Build one event into `out_root/<slug>/`; on any error the old output stays."""
     started = time.perf_counter()
+    event_dir, out_root, templates = event_dir.resolve(), out_root.resolve(), templates.resolve()
     progress("reading event.yaml and the session texts")
     event = load_event(event_dir)
     report = assemble(event, progress)

@@ -241,6 +241,7 @@ def _sessions(
     if not items:
         raise top.fail("sessions", "'sessions' is empty; list the programme's sessions in order")
     sessions: list[Session] = []
+    lines: list[int] = []
     for item in items:
         if isinstance(item, Mapping) and "group" in item:
             group = _Fields(path, item, "a group")
@@ -250,13 +251,20 @@ def _sessions(
                 raise group.fail("sessions", "a group needs 'sessions:' with at least one session")
             for member in members:
                 sessions.append(_session(path, root, member, speakers, decks, polls, group))
+                lines.append(_id_line(member))
         else:
             sessions.append(_session(path, root, item, speakers, decks, polls, None))
-    seen: dict[str, Session] = {}
-    for session in sessions:
+            lines.append(_id_line(item))
+    seen: set[str] = set()
+    for session, line in zip(sessions, lines, strict=True):
         if session.id in seen:
-            raise SourceError(path, f"two sessions have the id '{session.id}'; ids must be unique")
-        seen[session.id] = session
+            raise SourceError(
+                path,
+                f"two sessions have the id '{session.id}'; ids must be unique (they name"
+                " the session's anchor and proof), so change one",
+                f"line {line}",
+            )
+        seen.add(session.id)
     return tuple(sessions)
 
 
@@ -313,6 +321,10 @@ def _session(
         parts=parser.parse(text),
         group=group.text("group") if group else None,
     )
+
+
+def _id_line(item: Mapping) -> int:
+    return item.line_of("id")
 
 
 def _links(path: Path, top: _Fields) -> tuple[ExternalLink, ...]:

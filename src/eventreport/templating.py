@@ -56,7 +56,7 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
     loaders: list[FileSystemLoader | PrefixLoader] = []
     if overrides is not None and overrides.is_dir():
         loaders.append(FileSystemLoader(overrides))
-    loaders += [PrefixLoader({"default": default}), default]
+    loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
     env = Environment(
         loader=ChoiceLoader(loaders),
         # Escaping is on for everything but the stylesheets, which hold no user text.

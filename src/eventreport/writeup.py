@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -110,7 +111,8 @@ class WriteupParser:
             if child.type != "image":
                 continue
             line = token.map[0] + 1 if token.map else 0
-            src = str(child.attrGet("src") or "")
+            # markdown-it percent-encodes the address; the file name on disk is not.
+            src = unquote(str(child.attrGet("src") or ""))
             alt = "".join(c.content for c in child.children or []).strip()
             if not alt:
                 raise self.fail(

@@ -29,7 +29,7 @@ class _LineLoader(yaml.SafeLoader):
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise SourceError(
                     None,
@@ -38,7 +38,7 @@ class _LineLoader(yaml.SafeLoader):
                 )
             if key in result:
                 raise _duplicate(key, key_node)
-            result[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
@@ -55,6 +55,14 @@ _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _LineLoader.construct_mapping,
 )
+# Dates stay text here: PyYAML turns 2021-02-30 into a bare ValueError without a line, so
+# the caller parses dates itself and can say where the bad one is.
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def load_text(text: str, path: Path, first_line: int = 1) -> Any:

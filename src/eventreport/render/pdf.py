@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pikepdf
 import weasyprint
 from weasyprint.urls import URLFetcher
 
@@ -66,3 +67,27 @@ def write_pdf(html: str, base: Path, allowed: list[Path], target: Path) -> None:
             document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise RenderError(target, f"a resource could not be used: {exc.__cause__ or exc}") from None
+    relative_links(target, base)
+
+
+def relative_links(pdf: Path, base: Path) -> None:
+    """Rewrite links into `base` (absolute file: URIs, as WeasyPrint writes them) as
+    relative URIs, so the PDF's download links work wherever the folder is published
+    and no local path of the build machine ends up in the file."""
+    prefix = base.resolve().as_uri() + "/"
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        changed = False
+        for page in doc.pages:
+            for annot in page.get("/Annots", []):
+                action = annot.get("/A")
+                uri = str(action.get("/URI", "")) if action is not None else ""
+                if action is not None and uri.startswith(prefix):
+                    relative = pikepdf.String(uri[len(prefix) :])
+                    action.URI = relative
+                    # WeasyPrint repeats the target as the annotation's description.
+                    if str(annot.get("/Contents", "")) == uri:
+                        annot.Contents = relative
+                    changed = True
+        if changed:
+            # A fixed /ID derived from the content keeps rebuilds byte-identical.
+            doc.save(pdf, deterministic_id=True)

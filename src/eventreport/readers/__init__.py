@@ -1,0 +1,153 @@
+"""Read slide decks and poll exports into the model, choosing the reader by file content.
+
+`read_source` takes any supported file; `read_deck` and `read_poll` take one kind and say
+so when handed the other. Later formats register in `DECK_READERS` or `POLL_READERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from eventreport.errors import ReadError
+from eventreport.model import Deck, PollExport
+from eventreport.readers._sniff import Sniffed, ole2_message, sniff
+from eventreport.readers.pdf import read_pdf
+from eventreport.readers.polls import TOOLS, read_xlsx_poll
+from eventreport.readers.pptx import read_pptx
+
+__all__ = [
+    "DECK_READERS",
+    "POLL_READERS",
+    "TOOLS",
+    "DeckFormat",
+    "PollFormat",
+    "read_deck",
+    "read_poll",
+    "read_source",
+]
+
+
+class DeckReader(Protocol):
+    """Reads one deck file."""
+
+    def __call__(self, path: Path, *, include_hidden: bool = ..., notes: bool = ...) -> Deck: ...
+
+
+class PollReader(Protocol):
+    """Reads one poll export file."""
+
+    def __call__(self, path: Path, tool: str = ..., *, session: int | None = ...) -> PollExport: ...
+
+
+@dataclass(frozen=True)
+class DeckFormat:
+    """A deck file format: how to recognise it and read it."""
+
+    label: str
+    """How error messages name it."""
+    matches: Callable[[Sniffed], bool]
+    """True when the file's first bytes (and zip members) are this format's."""
+    read: DeckReader
+    """The reader."""
+
+
+@dataclass(frozen=True)
+class PollFormat:
+    """A poll export file format: how to recognise it and read it."""
+
+    label: str
+    """How error messages name it."""
+    matches: Callable[[Sniffed], bool]
+    """True when the file's first bytes (and zip members) are this format's."""
+    read: PollReader
+    """The reader."""
+
+
+_F = TypeVar("_F", bound="DeckFormat | PollFormat")
+
+DECK_READERS: dict[str, DeckFormat] = {
+    "pptx": DeckFormat(
+        "PowerPoint (.pptx, .ppsx, .pptm)", lambda s: s.has("ppt/presentation.xml"), read_pptx
+    ),
+    "pdf": DeckFormat("PDF", lambda s: s.is_pdf, read_pdf),
+}
+POLL_READERS: dict[str, PollFormat] = {
+    "xlsx": PollFormat(
+        f"poll results workbook (.xlsx) from {', '.join(TOOLS)}",
+        lambda s: s.has("xl/workbook.xml"),
+        read_xlsx_poll,
+    ),
+}
+
+
+def read_source(
+    path: Path,
+    *,
+    include_hidden: bool = False,
+    notes: bool = False,
+    tool: str = "auto",
+    session: int | None = None,
+) -> Deck | PollExport:
+    """Read a deck or a poll export; deck options and poll options apply to their kind."""
+    sniffed = sniff(path)
+    if _find(POLL_READERS, sniffed) is not None:
+        return _read_poll(path, sniffed, tool, session)
+    return _read_deck(path, sniffed, include_hidden, notes)
+
+
+def read_deck(path: Path, *, include_hidden: bool = False, notes: bool = False) -> Deck:
+    """Read a slide deck; hidden slides and speaker notes stay out unless asked for."""
+    return _read_deck(path, sniff(path), include_hidden, notes)
+
+
+def read_poll(path: Path, tool: str = "auto", *, session: int | None = None) -> PollExport:
+    """Read a poll export; `tool="auto"` recognises the tool, `session` picks a reset."""
+    return _read_poll(path, sniff(path), tool, session)
+
+
+def _read_deck(path: Path, sniffed: Sniffed, include_hidden: bool, notes: bool) -> Deck:
+    deck = _find(DECK_READERS, sniffed)
+    if deck is not None:
+        return deck.read(path, include_hidden=include_hidden, notes=notes)
+    poll = _find(POLL_READERS, sniffed)
+    if poll is not None:
+        raise ReadError(
+            path, f"this is a {poll.label}, not a slide deck; list it under polls, not decks"
+        )
+    raise _unsupported(path, sniffed, ".pptx")
+
+
+def _read_poll(path: Path, sniffed: Sniffed, tool: str, session: int | None) -> PollExport:
+    poll = _find(POLL_READERS, sniffed)
+    if poll is not None:
+        return poll.read(path, tool, session=session)
+    deck = _find(DECK_READERS, sniffed)
+    if deck is not None:
+        raise ReadError(
+            path, f"this is a {deck.label} deck, not a poll export; list it under decks, not polls"
+        )
+    raise _unsupported(path, sniffed, ".xlsx")
+
+
+def _find(readers: dict[str, _F], sniffed: Sniffed) -> _F | None:
+    return next((fmt for fmt in readers.values() if fmt.matches(sniffed)), None)
+
+
+def _unsupported(path: Path, sniffed: Sniffed, save_as: str) -> ReadError:
+    """The error for a file no reader takes, saying what would work."""
+    if sniffed.is_ole2:
+        return ReadError(path, ole2_message(path, save_as))
+    labels = [f.label for f in DECK_READERS.values()] + [f.label for f in POLL_READERS.values()]
+    supported = "; ".join(labels)
+    if not sniffed.head:
+        return ReadError(path, "the file is empty; get the file again")
+    if b"application/vnd.oasis.opendocument" in sniffed.head:
+        what = "an OpenDocument file (LibreOffice .odp/.ods)"
+    elif sniffed.members is not None:
+        what = "a zip file without a PowerPoint presentation or Excel workbook in it"
+    else:
+        what = "not a file format this program reads"
+    return ReadError(path, f"{what}; supported: {supported}. Save or export it as one of these")

@@ -1,0 +1,131 @@
+"""What a slide shape inherits from its layout and master: position and bullets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from lxml import etree  # type: ignore[import-untyped]
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+NS = {"a": A, "p": P}
+
+Bullet = Literal["none", "bullet", "number"]
+
+TITLE_TYPES = frozenset({"title", "ctrTitle"})
+CHROME_TYPES = frozenset({"sldNum", "dt", "ftr", "hdr"})
+_BULLET_TAGS: dict[str, Bullet] = {
+    f"{{{A}}}buNone": "none",
+    f"{{{A}}}buChar": "bullet",
+    f"{{{A}}}buBlip": "bullet",
+    f"{{{A}}}buAutoNum": "number",
+}
+
+
+def placeholder(shape: etree._Element) -> etree._Element | None:
+    """The shape's `p:ph` element, or None when it is not a placeholder."""
+    return shape.find("./*/p:nvPr/p:ph", NS)
+
+
+def ph_type(ph: etree._Element) -> str:
+    """A placeholder's type; the schema's default is "obj"."""
+    return str(ph.get("type", "obj"))
+
+
+def _master_type(kind: str) -> str:
+    # Masters hold only title, body and chrome placeholders; the rest inherit from body.
+    if kind in TITLE_TYPES:
+        return "title"
+    return kind if kind in CHROME_TYPES else "body"
+
+
+class Inheritance:
+    """Finds a slide placeholder's counterparts on its layout and master."""
+
+    def __init__(self, layout: etree._Element, master: etree._Element) -> None:
+        self._layout = layout.findall("./p:cSld/p:spTree/*", NS)
+        self._master = master.findall("./p:cSld/p:spTree/*", NS)
+        styles = master.find("./p:txStyles", NS)
+        self._body_style = styles.find("./p:bodyStyle", NS) if styles is not None else None
+        self._bases: dict[tuple[str, str], list[etree._Element]] = {}
+
+    def bases(self, ph: etree._Element) -> list[etree._Element]:
+        """The layout's and the master's placeholder shapes this one inherits from."""
+        key = (ph_type(ph), ph.get("idx", "0"))
+        if key not in self._bases:
+            self._bases[key] = self._find_bases(ph)
+        return self._bases[key]
+
+    def _find_bases(self, ph: etree._Element) -> list[etree._Element]:
+        bases = []
+        on_layout = self._on_layout(ph)
+        if on_layout is not None:
+            bases.append(on_layout)
+            ph = placeholder(on_layout)
+        kind = _master_type(ph_type(ph))
+        on_master = next(
+            (s for s, p in self._placeholders(self._master) if _master_type(ph_type(p)) == kind),
+            None,
+        )
+        if on_master is not None:
+            bases.append(on_master)
+        return bases
+
+    def _on_layout(self, ph: etree._Element) -> etree._Element | None:
+        # PowerPoint matches a slide placeholder to its layout's by idx; one without an
+        # idx (a title, usually) by type.
+        for shape, other in self._placeholders(self._layout):
+            if ph.get("idx") is not None and other.get("idx") == ph.get("idx"):
+                return shape
+        wanted = _master_type(ph_type(ph)) if ph_type(ph) in TITLE_TYPES else ph_type(ph)
+        for shape, other in self._placeholders(self._layout):
+            if wanted in (ph_type(other), _master_type(ph_type(other))):
+                return shape
+        return None
+
+    @staticmethod
+    def _placeholders(
+        shapes: list[etree._Element],
+    ) -> Iterator[tuple[etree._Element, etree._Element]]:
+        for shape in shapes:
+            ph = placeholder(shape)
+            if ph is not None:
+                yield shape, ph
+
+    def bullet(self, paragraph: etree._Element, shape: etree._Element, level: int) -> Bullet:
+        """Whether the paragraph shows a bullet or number, after inheritance."""
+        lvl = f"a:lvl{level + 1}pPr"
+        chain = [paragraph.find("./a:pPr", NS), shape.find(f"./p:txBody/a:lstStyle/{lvl}", NS)]
+        ph = placeholder(shape)
+        if ph is not None and ph_type(ph) not in TITLE_TYPES:
+            chain += [base.find(f"./p:txBody/a:lstStyle/{lvl}", NS) for base in self.bases(ph)]
+            if self._body_style is not None:
+                chain.append(self._body_style.find(f"./{lvl}", NS))
+        for ppr in chain:
+            if ppr is None:
+                continue
+            for child in ppr:
+                found = _BULLET_TAGS.get(str(child.tag))
+                if found is not None:
+                    return found
+        return "none"
+
+    def offset(self, shape: etree._Element) -> tuple[int, int] | None:
+        """The (x, y) a placeholder without its own position takes from layout or master."""
+        ph = placeholder(shape)
+        if ph is None:
+            return None
+        for base in self.bases(ph):
+            off = base.find("./p:spPr/a:xfrm/a:off", NS)
+            if off is not None:
+                return emu(off.get("x")), emu(off.get("y"))
+        return None
+
+
+def emu(value: str | None) -> int:
+    """An EMU coordinate attribute as int; damaged values count as 0."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0

@@ -1,0 +1,302 @@
+"""Builders for small binary fixtures (pptx, xlsx, pdf), written into a test's tmp folder."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Inches
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+"""Real-world files shared beside the project; read in place, never copied in."""
+
+LINK_URL = "https://example.org/verslag"
+
+# Layout indexes in python-pptx's default template.
+_TITLE_SLIDE, _TITLE_AND_CONTENT, _TITLE_ONLY, _BLANK = 0, 1, 5, 6
+
+
+def _png(path: Path) -> Path:
+    Image.new("RGB", (40, 20), "navy").save(path)
+    return path
+
+
+def _numbered(paragraph: Any) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    etree.SubElement(ppr, f"{{{A}}}buAutoNum", type="arabicPeriod")
+
+
+def _make_placeholder(shape: Any, kind: str) -> None:
+    """Turn a text box into a placeholder of `kind` (python-pptx cannot add chrome ones)."""
+    nv_pr = shape._element.find(f"./{{{P}}}nvSpPr/{{{P}}}nvPr")
+    etree.SubElement(nv_pr, f"{{{P}}}ph", type=kind, idx="12")
+
+
+def make_deck(folder: Path, name: str = "deck.pptx") -> Path:
+    """Five slides covering what the pptx reader must handle (see test_readers.py)."""
+    prs = Presentation()
+    layouts = prs.slide_layouts
+
+    # 1: title slide; the subtitle's layout switches bullets off.
+    slide = prs.slides.add_slide(layouts[_TITLE_SLIDE])
+    slide.shapes.title.text = "Welkom"
+    slide.placeholders[1].text = "Kennisbijeenkomst 2020"
+
+    # 2: bullets at levels 0-2 (inherited from the master), one numbered, a soft line
+    # break, a hyperlink in a text box, speaker notes.
+    slide = prs.slides.add_slide(layouts[_TITLE_AND_CONTENT])
+    slide.shapes.title.text = "Agenda"
+    body = slide.placeholders[1].text_frame
+    body.text = "Opening"
+    for text, level in (("Cijfers\ven trends", 0), ("Landelijk", 1), ("Per regio", 2)):
+        paragraph = body.add_paragraph()
+        paragraph.text, paragraph.level = text, level
+    paragraph = body.add_paragraph()
+    paragraph.text = "Afsluiting"
+    _numbered(paragraph)
+    box = slide.shapes.add_textbox(Inches(1), Inches(6.5), Inches(6), Inches(0.5))
+    paragraph = box.text_frame.paragraphs[0]
+    paragraph.add_run().text = "Lees het "
+    run = paragraph.add_run()
+    run.text = "volledige verslag"
+    run.hyperlink.address = LINK_URL
+    paragraph.add_run().text = "\tonline."
+    slide.notes_slide.notes_text_frame.text = "Niet publiceren: voorlopige cijfers"
+
+    # 3: a table with a merged header, a picture with and one without alt text.
+    slide = prs.slides.add_slide(layouts[_TITLE_ONLY])
+    slide.shapes.title.text = "Cijfers"
+    table = slide.shapes.add_table(3, 3, Inches(0.5), Inches(1.5), Inches(5), Inches(1.5)).table
+    for r, row in enumerate((("Regio", "2019", ""), ("Noord", "12", "14"), ("Zuid", "8", "9"))):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(0, 1).merge(table.cell(0, 2))
+    image = _png(folder / "grafiek.png")
+    with_alt = slide.shapes.add_picture(str(image), Inches(6), Inches(1.5), Inches(2))
+    with_alt._element.nvPicPr.cNvPr.set("descr", "Grafiek: aanmeldingen per jaar")
+    without_alt = slide.shapes.add_picture(str(image), Inches(6), Inches(4), Inches(2))
+    # python-pptx writes the image's file name as descr; a deck without alt text has none.
+    del without_alt._element.nvPicPr.cNvPr.attrib["descr"]
+
+    # 4: hidden.
+    slide = prs.slides.add_slide(layouts[_TITLE_AND_CONTENT])
+    slide.shapes.title.text = "Intern"
+    slide.placeholders[1].text = "Niet voor publicatie"
+    slide.element.set("show", "0")
+
+    # 5: reading order: a group whose raw child offsets lie above the text box, but which
+    # sits below it on the slide; side-by-side boxes a few EMU apart; slide-number chrome.
+    slide = prs.slides.add_slide(layouts[_BLANK])
+    right = slide.shapes.add_textbox(Inches(5), Inches(1) - 500, Inches(3), Inches(1))
+    right.text_frame.text = "Rechts"
+    left = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(3), Inches(1))
+    left.text_frame.text = "Links"
+    group = slide.shapes.add_group_shape()
+    for text, top in (("Groep boven", 0.2), ("Groep onder", 0.8)):
+        child = group.shapes.add_textbox(Inches(1), Inches(top), Inches(3), Inches(0.5))
+        child.text_frame.text = text
+    group.top = Inches(4)
+    middle = slide.shapes.add_textbox(Inches(1), Inches(2.5), Inches(3), Inches(1))
+    middle.text_frame.text = "Midden"
+    number = slide.shapes.add_textbox(Inches(9), Inches(7), Inches(1), Inches(0.5))
+    number.text_frame.text = "5"
+    _make_placeholder(number, "sldNum")
+
+    path = folder / name
+    prs.save(str(path))
+    return path
+
+
+SLIDESHOW = "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml"
+MACRO_SLIDESHOW = "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml"
+
+
+def as_slideshow(deck: Path, folder: Path, main_type: str = SLIDESHOW) -> Path:
+    """A copy of `deck` whose main part has another type, as in PowerPoint's .ppsx/.ppsm."""
+    out = folder / "show.ppsx"
+    with zipfile.ZipFile(deck) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                old = b"application/vnd.openxmlformats-officedocument.presentationml.presentation"
+                data = data.replace(old + b".main+xml", main_type.encode())
+            dst.writestr(info, data)
+    return out
+
+
+# --- Mentimeter ------------------------------------------------------------------------
+
+Rows = Sequence[Sequence[Any]]
+
+STATEMENT = "Stelling 1: We moeten meer samenwerken"
+
+
+def menti_block(
+    heading: str,
+    kind: str,
+    title: str,
+    respondents: Any,
+    *,
+    label: str = "Question",
+    date: str = "2020-09-03",
+    session: int = 2,
+) -> list[list[Any]]:
+    """The label rows of one Mentimeter block, then the blank row under them."""
+    return [
+        [heading],
+        ["Date", date],
+        ["Session", session],
+        ["Type", kind],
+        [label, title],
+        ["Respondents", respondents],
+        [],
+    ]
+
+
+def menti_session_2() -> list[list[Any]]:
+    """The last session: choices with text counts, open answers, a content slide, a quiz."""
+    return [
+        *menti_block("Question 1", "choices", STATEMENT, "26"),
+        ["Choices", "Votes"],
+        ["Eens", "14"],
+        ["Oneens", "12"],
+        [],
+        *menti_block("Question 2", "open", "Wat neemt u mee?", 3),
+        ["Responses"],
+        ["Meer samenwerking met de zorg"],
+        ["<b>Signaleren</b> & doorverwijzen"],
+        ["Question 7"],  # an answer that looks like a block heading
+        [],
+        *menti_block("Slide 3", "slide", "Pauze", 0, label="Title", date=""),
+        ["No votes for this session"],
+        [],
+        *menti_block("Question 4", "quiz", "Wie zong Toxic?", 2),
+        ["Choices", "Votes", "Correct answer"],
+        ["Britney", 1, "True"],
+        ["Beyonce", 1.0, "False"],
+        [],
+        ["Position", "Name", "Emoji", "Score"],
+        [1, "Willy", ":bug:", 928],
+    ]
+
+
+def menti_session_1() -> list[list[Any]]:
+    """An earlier session (before a reset) with other numbers."""
+    return [
+        *menti_block("Question 1", "choices", STATEMENT, 1, session=1),
+        ["Choices", "Votes"],
+        ["Eens", 1],
+        ["Oneens", 0],
+    ]
+
+
+def menti_voters(date_header: str = "Date") -> list[list[Any]]:
+    return [
+        ["Note: there are more sheets in this document"],
+        [
+            "Each session is found on its own sheet below. There is a session for each "
+            "time you have renewed these questions."
+        ],
+        [date_header, "Session", "Voter", f"{STATEMENT}:", "Wie zong Toxic?: Name"],
+        ["2020-09-03", 2, 1, "Eens", "Willy"],
+    ]
+
+
+def make_workbook(path: Path, sheets: dict[str, Rows]) -> Path:
+    """An .xlsx with these sheets, in this order, rows from row 1."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row) or [None])
+    workbook.save(path)
+    return path
+
+
+def make_mentimeter(folder: Path, name: str = "menti.xlsx", **changes: Rows) -> Path:
+    """A Mentimeter results export; keyword arguments replace sheets by name."""
+    sheets: dict[str, Rows] = {
+        "Voters": menti_voters(),
+        "Session 1": menti_session_1(),
+        "Session 2": menti_session_2(),
+    }
+    sheets.update({k.replace("_", " "): v for k, v in changes.items()})
+    return make_workbook(folder / name, sheets)
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+PDF_HTML = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Dia's</title>
+<style>
+  @page { size: A4 landscape; margin: 2cm }
+  section + section { break-before: page }
+  h1 { font-size: 28pt }
+</style></head>
+<body>
+<section><h1>Eerste dia</h1><p>Regel een</p><p>Regel twee</p></section>
+<section><h1>Tweede dia</h1><p>Slotwoord</p></section>
+</body></html>
+"""
+
+
+def make_pdf_deck(folder: Path, name: str = "dias.pdf") -> Path:
+    """Two landscape pages made with WeasyPrint."""
+    from weasyprint import HTML
+
+    path = folder / name
+    HTML(string=PDF_HTML).write_pdf(path)
+    return path
+
+
+def encrypt_pdf(source: Path, target: Path, user_password: str) -> Path:
+    """A copy of `source` encrypted with RC4 (AES would need the cryptography package)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password=user_password, owner_password="eigenaar", algorithm="RC4-128")
+    with target.open("wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def truncated(source: Path, target: Path) -> Path:
+    """The first half of `source`, like a download that stopped."""
+    data = source.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    return target
+
+
+def zip_with(path: Path, members: dict[str, bytes]) -> Path:
+    """A zip holding exactly these members."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def with_member(source: Path, target: Path, name: str, data: bytes) -> Path:
+    """A copy of the zip `source` with one member's bytes replaced."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, data if info.filename == name else src.read(info))
+    return target
+
+
+def without_member(source: Path, target: Path, name: str) -> Path:
+    """A copy of the zip `source` without one member."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            if info.filename != name:
+                dst.writestr(info, src.read(info))
+    return target
