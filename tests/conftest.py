@@ -25,6 +25,16 @@ SAMPLE = ROOT / "sources" / SAMPLE_SLUG
 TEMPLATES = ROOT / "templates"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The seed and the real-world corpus are part of the test suite; without them the
+    # run would skip the checks that matter most, so it stops instead.
+    if not SEED.is_file() or not (SHARED / "corpus" / "decks").is_dir():
+        raise pytest.UsageError(
+            f"{SHARED} is missing: the tests read the seed report and the real decks and"
+            " polls from ../shared beside the project's root; put it there"
+        )
+
+
 # --- Inline event folders ------------------------------------------------------------
 
 

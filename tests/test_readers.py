@@ -42,7 +42,6 @@ from eventreport.readers import read_deck, read_poll, read_source
 
 DECKS = CORPUS / "decks"
 POLLS = CORPUS / "polls"
-needs_corpus = pytest.mark.skipif(not DECKS.is_dir(), reason="../shared/corpus not present")
 
 
 @pytest.fixture(scope="module")
@@ -438,7 +437,6 @@ def test_truncated_xlsx(menti_file: Path, tmp_path: Path) -> None:
 # --- Real files from ../shared/corpus -----------------------------------------------------
 
 
-@needs_corpus
 def test_corpus_docling_sample() -> None:
     deck = read_deck(DECKS / "docling_powerpoint_sample.pptx")
     assert [s.title for s in deck.slides] == ["Test Table Slide", "Second slide title", None]
@@ -462,7 +460,6 @@ def test_corpus_docling_sample() -> None:
     assert all(s.notes is None for s in deck.slides)
 
 
-@needs_corpus
 def test_corpus_docling_notes_on_request() -> None:
     deck = read_deck(DECKS / "docling_powerpoint_sample.pptx", notes=True)
     assert [s.notes for s in deck.slides] == [
@@ -472,7 +469,6 @@ def test_corpus_docling_notes_on_request() -> None:
     ]
 
 
-@needs_corpus
 def test_corpus_apachecon_hidden_slides() -> None:
     path = DECKS / "poi_apachecon_performance_up.pptx"
     shown = read_deck(path)
@@ -488,7 +484,6 @@ def test_corpus_apachecon_hidden_slides() -> None:
     ]
 
 
-@needs_corpus
 def test_corpus_apachecon_nested_bullets() -> None:
     slide = read_deck(DECKS / "poi_apachecon_performance_up.pptx").slide(7)
     assert slide is not None
@@ -507,7 +502,6 @@ def test_corpus_apachecon_nested_bullets() -> None:
     )
 
 
-@needs_corpus
 def test_corpus_pandoc_lists_match_the_source_ast() -> None:
     first, second = read_deck(DECKS / "pandoc_lists.pptx").slides
     assert first.blocks == (
@@ -533,7 +527,6 @@ def test_corpus_pandoc_lists_match_the_source_ast() -> None:
     )
 
 
-@needs_corpus
 def test_corpus_ppsx_content_in_a_pptx_name() -> None:
     deck = read_deck(DECKS / "poi_stress022_ppsx_as_pptx.pptx")
     assert len(deck.slides) == 45
@@ -542,14 +535,12 @@ def test_corpus_ppsx_content_in_a_pptx_name() -> None:
     )
 
 
-@needs_corpus
 def test_corpus_internal_links_are_not_links() -> None:
     slide = read_deck(DECKS / "poi_with_japanese.pptx").slides[0]
     # Four of its five hyperlinks jump to footnote anchors inside the document.
     assert slide.links == (Link("This is a hyperlink", "http://tika.apache.org/"),)
 
 
-@needs_corpus
 def test_corpus_encrypted_pptx() -> None:
     path = DECKS / "tika_protected_passtika.pptx"
     with pytest.raises(ReadError) as caught:
@@ -560,7 +551,6 @@ def test_corpus_encrypted_pptx() -> None:
     )
 
 
-@needs_corpus
 def test_corpus_beamer_pdf() -> None:
     deck = read_deck(DECKS / "beamer_conference_talk.pdf")
     assert len(deck.slides) == 31
@@ -576,7 +566,6 @@ def test_corpus_beamer_pdf() -> None:
     assert deck.slides[30].title == "Appendix"
 
 
-@needs_corpus
 def test_corpus_pdf_with_user_password() -> None:
     # An empty password does not open it (checked with pypdf: decrypt("") returns 0).
     path = DECKS / "unstructured_password.pdf"
@@ -585,13 +574,11 @@ def test_corpus_pdf_with_user_password() -> None:
     assert str(caught.value).startswith(f"{path}: the PDF is password-protected; ")
 
 
-@needs_corpus
 def test_corpus_odp_is_refused_with_advice() -> None:
     message = read_error(DECKS / "docling_odf_presentation_01.odp")
     assert "an OpenDocument file (LibreOffice .odp/.ods)" in message
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     "name", ["kahoot_report_1.xlsx", "wooclap_matisse_ga_rome_2025-results.xlsx"]
 )
@@ -602,7 +589,6 @@ def test_corpus_other_poll_tools_are_not_guessed(name: str) -> None:
         read_poll(POLLS / name)
 
 
-@needs_corpus
 def test_corpus_every_pptx_reads() -> None:
     for path in sorted(DECKS.glob("*.pptx")):
         if path.name == "tika_protected_passtika.pptx":
