@@ -290,10 +290,11 @@ def _session(
     names = fields.sequence("speakers")
     for name in names:
         if name not in speakers:
-            known = ", ".join(speakers) or "none are listed"
+            near = _closest(str(name), set(speakers))
+            known = f"did you mean '{near}'?" if near else f"known: {', '.join(speakers) or 'none'}"
             raise fields.fail(
                 "speakers",
-                f"speaker '{name}' is not listed under 'speakers' (known: {known});"
+                f"speaker '{name}' is not listed under 'speakers' ({known});"
                 " add them there or fix the id",
             )
     file = (root / (fields.text("file", required=False) or f"sessions/{session_id}.md")).resolve()

@@ -55,6 +55,8 @@ _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _LineLoader.construct_mapping,
 )
+
+
 # Dates stay text here: PyYAML turns 2021-02-30 into a bare ValueError without a line, so
 # the caller parses dates itself and can say where the bad one is.
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
