@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from invoke.collection import Collection
 from invoke.context import Context
@@ -39,8 +40,17 @@ def _events(event: str | None) -> list[Path]:
     return events
 
 
-@task(help={"event": "the event folder's name under sources/ (default: every event)"})
-def build(c: Context, event: str | None = None) -> None:
+EVENT_HELP = "the event folder's name under sources/ (default: every event)"
+
+
+@task(
+    help={
+        "event": EVENT_HELP,
+        "final": "the version to publish: refuses while a session is not approved",
+        "force": "with --final: go ahead without every approval (the output says so)",
+    }
+)
+def build(c: Context, event: str | None = None, final: bool = False, force: bool = False) -> None:
     """Build the report (HTML page and PDF) for one event, or for every event."""
     _package()
     from eventreport.build import build as build_event
@@ -48,18 +58,118 @@ def build(c: Context, event: str | None = None) -> None:
     from eventreport.textutil import human_size
 
     for folder in _events(event):
-        print(f"Building {folder.name}")
+        print(f"Building {folder.name}" + (" (final version)" if final else ""))
         try:
-            result = build_event(folder, BUILD, progress=lambda step: print(f"  - {step}"))
+            result = build_event(folder, BUILD, progress=_step, final=final, force=force)
         except ReportError as exc:
             raise Exit(
                 f"\nBuild stopped, nothing was changed in build/:\n  {exc}", code=1
             ) from None
+        for warning in result.warnings:
+            print(f"  WARNING {warning}")
         print(f"Done in {result.seconds:.1f} s. Written to build/{result.slug}/:")
         for out in result.outputs:
             pages = f", {out.pages} pages" if out.pages else ""
             rel = out.path.relative_to(BUILD / result.slug)
             print(f"  {rel}  ({human_size(out.size, 'en')}{pages})")
+
+
+def _step(step: str) -> None:
+    print(f"  - {step}")
+
+
+@task(
+    help={
+        "event": EVENT_HELP,
+        "speaker": "only this speaker's proof (their id in event.yaml)",
+        "send": "record this round in sources/<event>/proofs/ (do this when you send them)",
+        "status": "show where every session stands instead of making proofs",
+        "approve": "record that this session (its id) is approved",
+        "by": "with --approve: who approved it",
+        "date": "with --approve or --send: the day (YYYY-MM-DD; default today)",
+    }
+)
+def proofs(
+    c: Context,
+    event: str | None = None,
+    speaker: str | None = None,
+    send: bool = False,
+    status: bool = False,
+    approve: str | None = None,
+    by: str | None = None,
+    date: str | None = None,
+) -> None:
+    """Make each speaker's proof of their part, track proof rounds and approvals."""
+    _package()
+    import datetime as dt
+
+    from eventreport.errors import ReportError
+    from eventreport.proofs.tasks import approve_session, make, show_status
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise Exit(f"--date '{date}' is not a day; write it as YYYY-MM-DD.", code=1) from None
+    try:
+        for folder in _events(event):
+            if approve:
+                if not by:
+                    raise Exit("--approve needs --by NAME: who approved it.", code=1)
+                print(approve_session(folder, approve, by, day))
+            elif status:
+                print(show_status(folder, BUILD))
+            else:
+                print(make(folder, BUILD, speaker=speaker, send=send, day=day, progress=_step))
+    except ReportError as exc:
+        raise Exit(f"\nStopped, nothing was changed:\n  {exc}", code=1) from None
+
+
+@task(
+    help={
+        "event": EVENT_HELP,
+        "force": "publish even though not every session is approved (the output says so)",
+    }
+)
+def publish(c: Context, event: str | None = None, force: bool = False) -> None:
+    """Publish the final report for the newsletter: PDF, page, manifest, newsletter block."""
+    _package()
+    from eventreport.errors import ReportError
+    from eventreport.publish import publish as publish_event
+
+    settings = _publish_settings(c)
+    for folder in _events(event):
+        print(f"Publishing {folder.name}")
+        try:
+            done = publish_event(folder, settings, force=force, progress=_step)
+        except ReportError as exc:
+            raise Exit(f"\n{exc}", code=1) from None
+        for warning in done.warnings:
+            print(f"  WARNING {warning}")
+        m = done.manifest
+        state = "new version" if done.changed else "unchanged, same version"
+        print(f"Published version {done.version} ({state}) in {_rel(done.folder)}/:")
+        print(f"  PDF  {m['pdf']['url']}  ({m['pdf']['size']}, {m['pdf']['pages']} pages)")
+        print(f"  page {m['html']['url']}")
+        print("  newsletter.html and newsletter.txt: the block to paste into the newsletter")
+        print("  manifest.json and CHANGELOG.txt; earlier versions stay in versions/")
+
+
+def _publish_settings(c: Context) -> Any:
+    from eventreport.publish import Settings
+
+    config = c.config.get("eventreport", {})
+    base_url = str(config.get("base_url") or "")
+    if not base_url.startswith(("https://", "http://")):
+        raise Exit("invoke.yaml: eventreport.base_url must be the site's address, https://...", 1)
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return Settings(
+        base_url=base_url, folder=ROOT / str(config.get("publish_dir", "build/publish"))
+    )
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 @task(
@@ -107,4 +217,4 @@ def clean(c: Context) -> None:
     print("Removed build/.")
 
 
-namespace = Collection(build, extract, test, lint, clean)
+namespace = Collection(build, proofs, publish, extract, test, lint, clean)

@@ -12,12 +12,17 @@ from pypdf import PdfReader
 
 from .assemble import assemble, copy_targets
 from .manifest import load_event
+from .model import Report
+from .proofs.rounds import require_approval
+from .proofs.text import session_blocks
+from .render.fonts import font_files
 from .render.html import render_page
 from .render.pdf import write_pdf
 from .templating import environment
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
+PROOFS = "proofs"
 
 Progress = Callable[[str], None]
 
@@ -44,6 +49,8 @@ class BuildResult:
     """Files written, report files first."""
     seconds: float
     """Wall time of the build."""
+    warnings: tuple[str, ...] = ()
+    """Things the user should know, e.g. a final version forced past missing approvals."""
 
 
 def build(
@@ -51,8 +58,15 @@ def build(
     out_root: Path,
     templates: Path = TEMPLATES,
     progress: Progress = lambda _: None,
+    *,
+    final: bool = False,
+    force: bool = False,
 ) -> BuildResult:
-    """Build one event into `out_root/<slug>/`; on any error the old output stays."""
+    """Build one event into `out_root/<slug>/`; on any error the old output stays.
+
+    `final` refuses while a session is not approved by its speaker; `force` overrides that
+    and the result's warnings say so.
+    """
     started = time.perf_counter()
     event_dir, out_root, templates = event_dir.resolve(), out_root.resolve(), templates.resolve()
     progress("reading event.yaml and the session texts")
@@ -61,16 +75,16 @@ def build(
 
     # Everything is read and checked; from here on only the model is rendered.
     env = environment(templates, event_dir / "templates")
-    final = out_root / event.slug
+    page = render_page(env, report, "screen")
+    warnings = require_approval(event, session_blocks(page), force) if final else []
+    target = out_root / event.slug
     stage = out_root / f".{event.slug}.partial"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        for source, relative in copy_targets(report):
-            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, stage / relative)
+        copy_files(report, stage)
         progress("writing the HTML page")
-        (stage / "index.html").write_text(render_page(env, report, "screen"), encoding="utf-8")
+        (stage / "index.html").write_text(page, encoding="utf-8")
         progress("writing the PDF (PDF/UA-1)")
         write_pdf(
             render_page(env, report, "print"),
@@ -78,18 +92,31 @@ def build(
             [event_dir, templates],
             stage / f"{event.slug}.pdf",
         )
-        _swap(stage, final)
+        swap_in(stage, target)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    return BuildResult(event.slug, _outputs(final, event.slug), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return BuildResult(event.slug, _outputs(target, event.slug), seconds, tuple(warnings))
 
 
-def _swap(stage: Path, final: Path) -> None:
+def copy_files(report: Report, folder: Path) -> None:
+    """Copy the decks offered for download and the pictures shown into `folder`."""
+    # The fonts too: the page names them relatively and the PDF step reads these copies.
+    for source, relative in [*copy_targets(report), *font_files()]:
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, folder / relative)
+
+
+def swap_in(stage: Path, final: Path) -> None:
     """Replace `final` by `stage` with two renames, so readers never see half a build."""
     old = final.with_name(f".{final.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
+        # Proofs are made by their own task; a report build keeps the latest ones (copied,
+        # so a failure before the swap cannot lose them).
+        if (final / PROOFS).is_dir():
+            shutil.copytree(final / PROOFS, stage / PROOFS)
         final.rename(old)
     stage.rename(final)
     shutil.rmtree(old, ignore_errors=True)
@@ -104,7 +131,7 @@ def _outputs(final: Path, slug: str) -> tuple[Output, ...]:
     extra = [
         Output(p, p.stat().st_size)
         for p in sorted(final.rglob("*"))
-        if p.is_file() and p not in (main[0].path, pdf)
+        if p.is_file() and p not in (main[0].path, pdf) and PROOFS not in p.relative_to(final).parts
     ]
     return tuple(main + extra)
 

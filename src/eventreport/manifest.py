@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
-from .model import DeckSource, Event, ExternalLink, PollSource, Session, Speaker
+from .model import (
+    DeckSource,
+    Event,
+    ExternalLink,
+    PollSource,
+    ProofSettings,
+    Session,
+    Speaker,
+)
 from .writeup import WriteupParser
 from .yamlfile import Mapping, load_file
 
@@ -17,7 +25,7 @@ ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("nl", "en")
 EVENT_KEYS = {
     "title", "date", "place", "organiser", "language", "lead", "author", "speakers",
-    "decks", "polls", "sessions", "closing", "links", "credits",
+    "decks", "polls", "sessions", "closing", "links", "credits", "proofs",
 }  # fmt: skip
 REQUIRED = ("title", "date", "place", "organiser", "language", "lead", "sessions")
 SESSION_KEYS = {"id", "title", "speakers", "file", "byline"}
@@ -128,6 +136,7 @@ def load_event(root: Path) -> Event:
         closing=parser.render_inline_block(closing) if closing else None,
         credits=top.text("credits", required=False),
         author=top.text("author", required=False) or organiser,
+        proofs=_proofs(path, top),
     )
 
 
@@ -141,8 +150,8 @@ def _slug(root: Path) -> str:
     return root.name
 
 
-def _date(top: _Fields) -> dt.date:
-    value = top.data.get("date")
+def _date(fields: _Fields, key: str = "date") -> dt.date:
+    value = fields.data.get(key)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -150,7 +159,28 @@ def _date(top: _Fields) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise top.fail("date", f"date '{value}' is not a day; write it as YYYY-MM-DD") from None
+        raise fields.fail(key, f"{key} '{value}' is not a day; write it as YYYY-MM-DD") from None
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _proofs(path: Path, top: _Fields) -> ProofSettings | None:
+    if "proofs" not in top.data:
+        return None
+    value = top.data["proofs"]
+    if not isinstance(value, Mapping):
+        raise top.fail("proofs", "'proofs' needs 'reply_to:' (and 'deadline:') indented below it")
+    fields = _Fields(path, value, "proofs")
+    fields.only({"reply_to", "deadline", "sender"})
+    reply_to = str(fields.text("reply_to"))
+    if not EMAIL.match(reply_to):
+        raise fields.fail("reply_to", f"'{reply_to}' is not an e-mail address")
+    return ProofSettings(
+        reply_to=reply_to,
+        deadline=_date(fields, "deadline") if "deadline" in value else None,
+        sender=fields.text("sender", required=False),
+    )
 
 
 def _speakers(path: Path, top: _Fields) -> dict[str, Speaker]:

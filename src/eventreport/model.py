@@ -65,7 +65,57 @@ class ImageBlock:
     type: Literal["image"] = "image"
 
 
-Block = Paragraph | ListBlock | TableBlock | ImageBlock
+@dataclass(frozen=True)
+class ChartSeries:
+    """One data series of a chart, as cached in the deck (what the slide shows)."""
+
+    name: str | None
+    """The series' name from the legend, or None when the chart gives none."""
+    values: tuple[float | None, ...]
+    """Its values, one per category (or per x value); None where a point is blank."""
+    shown: tuple[str, ...]
+    """The values as the chart's number format shows them ("25%"); "" for blanks."""
+    x: tuple[float | str | None, ...] = ()
+    """Scatter and bubble charts: each point's x value (text when the x data is text)."""
+    x_shown: tuple[str, ...] = ()
+    """The x values as shown; empty for charts with categories."""
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A native chart, as data: what its plot shows, not a picture of it."""
+
+    chart_type: str
+    """"column", "bar", "line", "pie", "scatter", ...; "column+line" for a combination."""
+    title: str | None
+    """The chart's own title, or None when it shows none."""
+    categories: tuple[str, ...]
+    """Category labels as shown; empty for scatter and bubble charts."""
+    series: tuple[ChartSeries, ...]
+    """The series in the order the legend lists them."""
+    type: Literal["chart"] = "chart"
+
+
+@dataclass(frozen=True)
+class DiagramItem:
+    """One text node of a SmartArt diagram."""
+
+    text: str
+    """The node's text, line breaks as '\\n'."""
+    level: int = 0
+    """Depth below the diagram's top-level nodes, 0 for those."""
+
+
+@dataclass(frozen=True)
+class DiagramBlock:
+    """A SmartArt diagram's text, in the diagram's own order."""
+
+    items: tuple[DiagramItem, ...]
+    """The nodes with text, depth first."""
+    type: Literal["diagram"] = "diagram"
+
+
+Block = Paragraph | ListBlock | TableBlock | ImageBlock | ChartBlock | DiagramBlock
 
 
 @dataclass(frozen=True)
@@ -121,12 +171,23 @@ QuestionType = Literal[
 
 @dataclass(frozen=True)
 class Option:
-    """One answer option of a choice-like question."""
+    """One answer option of a choice-like question, or one statement of a scale or ranking."""
 
     label: str
     """The option's text as the audience saw it."""
     count: int
-    """How many respondents chose it."""
+    """How many respondents chose it (scales and rankings: how many rated or ranked it)."""
+    # Not compared: two options are the same answer whichever cell they were read from.
+    location: str = field(default="", compare=False)
+    """Where its row sits in the export, e.g. "sheet 'Q1', row 4"."""
+    percent: float | None = None
+    """The share the tool itself printed (0-100), when it gives one; counts stay leading."""
+    mean: float | None = None
+    """Average score (scales) or average position (rankings, 1 is best)."""
+    distribution: tuple[int, ...] = ()
+    """Scales and grids: how many gave each point of the question's `scale`, in order."""
+    correct: bool | None = None
+    """Quizzes: whether the tool marks it as a right answer; None when it does not say."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +198,10 @@ class Response:
     """The answer as typed."""
     location: str
     """Where it sits in the export, e.g. "sheet 'Session 1', row 14"."""
+    respondent: str | None = None
+    """The export's anonymous respondent number or ID; never a name or e-mail address."""
+    time: str | None = None
+    """When it was given: ISO 8601 when the export holds a real date, else as written."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +209,7 @@ class Question:
     """One poll question with its results."""
 
     id: str
-    """Stable id within the export (Mentimeter: the slide's position, "1", "2", ...)."""
+    """Stable id within the export (its number in the tool: "1", "2", ...)."""
     title: str
     """The question or statement as shown."""
     type: QuestionType
@@ -152,11 +217,24 @@ class Question:
     respondents: int
     """How many people answered."""
     options: tuple[Option, ...]
-    """Choices with counts (empty for open questions)."""
+    """Choices with counts; statements of a scale or items of a ranking (empty for open
+    questions)."""
     responses: tuple[Response, ...]
     """Free-text answers (empty for choice questions)."""
     location: str
     """Where the question's block starts in the export."""
+    scale: tuple[str, ...] = ()
+    """Scales and grids: the points an option's `distribution` counts, e.g. ("1", ..., "5")."""
+
+
+@dataclass(frozen=True)
+class PollSession:
+    """One run of the questions (Mentimeter: a sheet per reset of the results)."""
+
+    number: int
+    """The session's number in the export."""
+    questions: tuple[Question, ...]
+    """Its questions in the order the tool lists them."""
 
 
 @dataclass(frozen=True)
@@ -166,9 +244,15 @@ class PollExport:
     source: Path
     """The file it was read from."""
     tool: str
-    """Which tool made it ("mentimeter", ...)."""
+    """Which tool made it ("mentimeter", "wooclap", ...)."""
     questions: tuple[Question, ...]
-    """Questions in the order the tool lists them."""
+    """Questions in the order the tool lists them (with sessions: the chosen session's)."""
+    title: str | None = None
+    """The export's own name for the poll or quiz, when it holds one (Kahoot)."""
+    session: int | None = None
+    """The session `questions` come from; None for tools without sessions."""
+    sessions: tuple[PollSession, ...] = ()
+    """Every session in the export, in order; empty for tools without sessions."""
 
 
 # --- The write-up: event.yaml and sessions/*.md --------------------------------------
@@ -255,14 +339,17 @@ class SlidesInsert:
     kind: Literal["slides"] = "slides"
 
 
+PollOrder = Literal["export", "votes"] | tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class PollInsert:
-    """A request in the write-up to show a poll question's results."""
+    """A request in the write-up to show poll questions' results."""
 
     poll: str
     """The poll export's id."""
-    question: str
-    """The question's id or its exact title."""
+    questions: tuple[str, ...] | Literal["all"]
+    """The questions' ids or exact titles, in the order to show them; or every question."""
     quote: tuple[int, ...] | Literal["all"]
     """Which responses to quote (1-based, in export order); () quotes none."""
     labels: tuple[tuple[str, str], ...]
@@ -271,7 +358,17 @@ class PollInsert:
     """Show the question's title as a heading (off for reactions under a statement)."""
     line: int
     """1-based line of the request in the Markdown file."""
+    order: PollOrder | None = None
+    """Order of the options: as exported, most votes first, or these labels first; None
+    keeps each question's natural order (as exported; rankings by position)."""
+    session: int | None = None
+    """Which session of the export to show (Mentimeter resets); None: the export's default."""
     kind: Literal["poll"] = "poll"
+
+    @property
+    def question(self) -> str:
+        """The first (or only) question asked for; "all" when every question is."""
+        return self.questions if isinstance(self.questions, str) else self.questions[0]
 
 
 @dataclass(frozen=True)
@@ -319,6 +416,18 @@ class ExternalLink:
 
 
 @dataclass(frozen=True)
+class ProofSettings:
+    """How speakers get their proofs: the deadline and where corrections go."""
+
+    reply_to: str
+    """E-mail address for corrections and approval."""
+    deadline: dt.date | None
+    """Last day for corrections; None when not set."""
+    sender: str | None
+    """Who sends the proofs (name shown in the cover message)."""
+
+
+@dataclass(frozen=True)
 class Event:
     """The write-up of one meeting, validated."""
 
@@ -354,6 +463,8 @@ class Event:
     """Credits line, e.g. "Tekst: Leene Communicatie"."""
     author: str
     """Author for the PDF metadata (defaults to the organiser)."""
+    proofs: ProofSettings | None = None
+    """Proof settings from event.yaml's `proofs:`; None when proofs are not set up."""
 
 
 # --- The report: everything resolved -------------------------------------------------
@@ -379,27 +490,56 @@ class Bar:
     label: str
     """Option as shown (after relabelling)."""
     count: int
-    """Votes."""
+    """Votes (scales and rankings: how many rated or ranked it)."""
     percent: int
-    """Share in whole percent; the bars of a question add up to 100."""
+    """Share in whole percent; the bars of a single-answer question add up to 100."""
+    length: float = 0.0
+    """The bar's length as a fraction of the chart's width, 0 to 1."""
+    mean: str = ""
+    """Average score or position, written for the report's language ("3,4"); "" if none."""
+    distribution: tuple[int, ...] = ()
+    """Scales and grids: how many gave each point of the question's scale."""
+    correct: bool | None = None
+    """Quizzes: whether this is a right answer; None when the export does not say."""
+
+
+ChartKind = Literal["counts", "words", "means", "ranking", "grid", "none"]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question's results and quoted responses, ready to show."""
+
+    question: Question
+    """The question as read."""
+    chart: ChartKind
+    """How the result is shown: bars of counts, most-given words, average scores, a
+    ranking, a table of a grid, or no chart (open questions, content slides)."""
+    bars: tuple[Bar, ...]
+    """Options with shares, in the order to show them (empty without a chart)."""
+    quotes: tuple[Response, ...]
+    """Responses chosen for quoting."""
+    anchor: str
+    """Element id for the question's chart, unique in the report."""
+    total: int
+    """Votes the percentages are shares of; 0 when nobody voted."""
+    of_respondents: bool = False
+    """True when several answers were allowed, so percentages are shares of respondents
+    and need not add up to 100."""
+    mean: str = ""
+    """A single rating question's average, written for the report's language; else ""."""
+    heading: bool = True
+    """Show the question's title as a heading."""
 
 
 @dataclass(frozen=True)
 class PollView:
-    """A poll question's results and quoted responses, ready to show."""
+    """A poll insert: one or more questions' results, ready to show."""
 
     poll: PollSource
     """The export it came from."""
-    question: Question
-    """The question as read."""
-    bars: tuple[Bar, ...]
-    """Options with shares (empty for open questions)."""
-    quotes: tuple[Response, ...]
-    """Responses chosen for quoting."""
-    anchor: str
-    """Element id for the chart, unique in the report."""
-    heading: bool = True
-    """Show the question's title as a heading."""
+    questions: tuple[QuestionView, ...]
+    """The questions in the order asked for."""
     kind: Literal["poll"] = "poll"
 
 

@@ -47,6 +47,14 @@ def trusted(html: str) -> Markup:
     return Markup(html)
 
 
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string, for user text in generated stylesheets."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;@-–·/()'" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
 def environment(templates: Path, overrides: Path | None = None) -> Environment:
     """Templates from `overrides` first (a house style), then the defaults.
 
@@ -61,13 +69,20 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
         loader=ChoiceLoader(loaders),
         # Escaping is on for everything but the stylesheets, which hold no user text.
         autoescape=select_autoescape(
-            disabled_extensions=("css",), default_for_string=True, default=True
+            disabled_extensions=("css", "txt"), default_for_string=True, default=True
         ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(nest=nest, trusted=trusted, long_date=long_date, human_size=human_size)
+    env.filters.update(
+        nest=nest,
+        trusted=trusted,
+        long_date=long_date,
+        human_size=human_size,
+        css_string=css_string,
+    )
     env.globals["all_labels"] = LABELS
+    env.globals["templates_dir"] = str(templates)
     return env

@@ -1,0 +1,1 @@
+"""Speaker proofs: drafts per speaker, proof rounds, changes since the last round, approval."""

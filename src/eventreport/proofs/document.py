@@ -1,0 +1,301 @@
+"""Each speaker's proof: their sessions in full with changes marked, the rest as headings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from ..assemble import assemble
+from ..build import TEMPLATES, copy_files
+from ..errors import SourceError
+from ..manifest import load_event
+from ..model import Event, ProofSettings, Report, Speaker
+from ..render.html import page_context
+from ..render.pdf import LocalFetcher, write_pdf
+from ..templating import environment
+from ..textutil import long_date
+from .diff import mark_changes
+from .linenumbers import draw_numbers, layout, numbered_lines
+from .rounds import Round, load_rounds, record_round
+from .text import block_elements, session_blocks
+
+WORDS = {
+    "nl": {
+        "draft": "CONCEPT – niet verspreiden",
+        "proof_for": "Proef voor",
+        "round": "Ronde",
+        "deadline": "Reageren vóór",
+        "reply_to": "aan",
+        "first": "Eerste ronde: alles is nieuw.",
+        "changes": "{n} wijzigingen sinds ronde {r}",
+        "change": "1 wijziging sinds ronde {r}",
+        "no_changes": "Geen wijzigingen sinds ronde {r}",
+        "condensed": "Niet uw onderdeel; ingekort tot de kop.",
+        "added": "toegevoegd",
+        "removed": "verwijderd",
+        "yours": "Uw onderdeel",
+        "how": "Wijzigingen sinds de vorige ronde zijn gemarkeerd: toegevoegd, verwijderd.",
+    },
+    "en": {
+        "draft": "DRAFT – do not distribute",
+        "proof_for": "Proof for",
+        "round": "Round",
+        "deadline": "Reply before",
+        "reply_to": "to",
+        "first": "First round: everything is new.",
+        "changes": "{n} changes since round {r}",
+        "change": "1 change since round {r}",
+        "no_changes": "No changes since round {r}",
+        "condensed": "Not your part; shortened to its heading.",
+        "added": "added",
+        "removed": "removed",
+        "yours": "Your part",
+        "how": "Changes since the previous round are marked: added, removed.",
+    },
+}
+LEFT_NUMBERS_PT = 50.0  # right edge of the line numbers, inside the 25 mm left margin
+
+
+@dataclass(frozen=True)
+class Proof:
+    """One speaker's proof files and what they show."""
+
+    speaker: Speaker
+    """Whose proof it is."""
+    sessions: tuple[str, ...]
+    """Their session ids."""
+    round: int
+    """The round this proof belongs to."""
+    since: int | None
+    """The round the speaker saw last, None on their first round."""
+    changes: int
+    """Changes marked since `since`."""
+    html: Path
+    """The HTML proof."""
+    pdf: Path
+    """The PDF proof."""
+    message: Path
+    """The plain-text cover message."""
+    lines: int
+    """Line numbers in the PDF."""
+
+
+def make_proofs(
+    event_dir: Path,
+    out_root: Path,
+    *,
+    speaker: str | None = None,
+    today: dt.date | None = None,
+    send: bool = False,
+    templates: Path = TEMPLATES,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[Proof]:
+    """Write proofs into `out_root/<slug>/proofs/`; with `send`, record the round too."""
+    event_dir, out_root = event_dir.resolve(), out_root.resolve()
+    event = load_event(event_dir)
+    settings = _settings(event)
+    report = assemble(event, progress)
+    env = environment(templates, event_dir / "templates")
+    current = session_blocks(
+        env.get_template("report.html").render(**page_context(env, report, "screen"))
+    )
+    rounds = load_rounds(event)
+    number = rounds[-1].number + 1 if rounds else 1
+    people = _speakers(event, speaker)
+    day = today or dt.date.today()
+
+    final = out_root / event.slug / "proofs"
+    stage = out_root / event.slug / ".proofs.partial"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    try:
+        copy_files(report, stage)
+        made = [
+            _proof(env, report, settings, person, number, rounds, day, stage, final, progress)
+            for person in people
+        ]
+        old = final.with_name(".proofs.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        stage.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if send:
+        sent = [sid for proof in made for sid in proof.sessions]
+        record_round(event, current, list(dict.fromkeys(sent)), day)
+    return made
+
+
+def _settings(event: Event) -> ProofSettings:
+    if event.proofs is None:
+        raise SourceError(
+            event.root / "event.yaml",
+            "proofs need a 'proofs:' section with 'reply_to:' (where corrections go) and"
+            " 'deadline:' (YYYY-MM-DD); see docs/sources.md",
+        )
+    return event.proofs
+
+
+def _speakers(event: Event, wanted: str | None) -> list[Speaker]:
+    with_sessions = [
+        p for p in event.speakers.values() if any(p.id in s.speakers for s in event.sessions)
+    ]
+    if wanted is None:
+        return with_sessions
+    for person in with_sessions:
+        if person.id == wanted:
+            return [person]
+    known = ", ".join(p.id for p in with_sessions) or "none"
+    raise SourceError(
+        event.root / "event.yaml",
+        f"no speaker '{wanted}' with a session (speakers with sessions: {known})",
+    )
+
+
+def _proof(
+    env: Environment,
+    report: Report,
+    settings: ProofSettings,
+    person: Speaker,
+    number: int,
+    rounds: list[Round],
+    day: dt.date,
+    stage: Path,
+    final: Path,
+    progress: Callable[[str], None],
+) -> Proof:
+    event = report.event
+    own = tuple(s.id for s in event.sessions if person.id in s.speakers)
+    previous: dict[str, Round] = {}
+    for sid in own:
+        last = next((r for r in reversed(rounds) if sid in r.blocks), None)
+        if last is not None:
+            previous[sid] = last
+    since = max((r.number for r in previous.values()), default=None)
+    words = WORDS[event.language]
+    context = {
+        "proof": {
+            "speaker": person,
+            "round": number,
+            "date": long_date(day, event.language),
+            "deadline": long_date(settings.deadline, event.language) if settings.deadline else None,
+            "reply_to": settings.reply_to,
+            "own": own,
+        },
+        "W": words,
+    }
+    progress(f"proof for {person.name}")
+    pages: dict[str, str] = {}
+    changes = 0
+    for medium in ("screen", "print"):
+        page = env.get_template("proof.html").render(
+            **page_context(env, report, medium, ("proof.css",), proof_words=words, **context)
+        )
+        tree = lxml_html.document_fromstring(page)
+        changes = _shape(tree, own, previous, words, medium)
+        _summary(tree, words, since, changes)
+        pages[medium] = lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode")
+    html_path = stage / f"{person.id}.html"
+    pdf_path = stage / f"{person.id}.pdf"
+    html_path.write_text(pages["screen"], encoding="utf-8")
+    allowed = [event.root, env_templates(env)]
+    write_pdf(pages["print"], stage, allowed, pdf_path)
+    fetcher = LocalFetcher([stage, *allowed])
+    lines = numbered_lines(layout(pages["print"], stage.as_uri() + "/", fetcher), set(own))
+    draw_numbers(pdf_path, lines, LEFT_NUMBERS_PT)
+    message = stage / f"{person.id}.txt"
+    message.write_text(
+        env.get_template("proof-message.txt").render(
+            event=event,
+            settings=settings,
+            sessions=[s for s in event.sessions if s.id in own],
+            changes_text=_changes_text(words, since, changes),
+            **context,
+        ),
+        encoding="utf-8",
+    )
+    return Proof(
+        speaker=person,
+        sessions=own,
+        round=number,
+        since=since,
+        changes=changes,
+        html=final / html_path.name,
+        pdf=final / pdf_path.name,
+        message=final / message.name,
+        lines=len(lines),
+    )
+
+
+def env_templates(env: Environment) -> Path:
+    return Path(env.globals["templates_dir"])  # type: ignore[arg-type]
+
+
+def _shape(
+    tree: _Element,
+    own: tuple[str, ...],
+    previous: dict[str, Round],
+    words: dict[str, str],
+    medium: str,
+) -> int:
+    """Condense other sessions to their heading; mark changes in the speaker's own."""
+    changes = 0
+    spoken = (words["added"], words["removed"]) if medium == "screen" else None
+    for section in tree.xpath("//section[contains(concat(' ', @class, ' '), ' session ')]"):
+        sid = section.get("id")
+        if sid not in own:
+            _condense(section, words["condensed"])
+            continue
+        section.set("class", section.get("class", "") + " own")
+        if sid in previous:
+            changes += mark_changes(section, previous[sid].blocks[sid], spoken)
+        if medium == "screen":
+            _number_blocks(section)
+    return changes
+
+
+def _condense(section: _Element, note: str) -> None:
+    heading = next(iter(section.iter("h2", "h3", "h4")), None)
+    for child in list(section):
+        if child is not heading and "byline" not in (child.get("class") or ""):
+            section.remove(child)
+    marker = section.makeelement("p", {"class": "condensed"})
+    marker.text = note
+    section.append(marker)
+
+
+def _number_blocks(section: _Element) -> None:
+    # A browser reflows lines, so the HTML proof numbers blocks; the PDF numbers lines.
+    for index, element in enumerate(block_elements(section), 1):
+        if element.tag in ("tr", "caption"):
+            continue
+        mark = element.makeelement("span", {"class": "block-number", "aria-hidden": "true"})
+        mark.text = str(index)
+        mark.tail = element.text
+        element.text = None
+        element.insert(0, mark)
+
+
+def _changes_text(words: dict[str, str], since: int | None, changes: int) -> str:
+    if since is None:
+        return words["first"]
+    if changes == 0:
+        return words["no_changes"].format(r=since)
+    if changes == 1:
+        return words["change"].format(r=since)
+    return words["changes"].format(n=changes, r=since)
+
+
+def _summary(tree: _Element, words: dict[str, str], since: int | None, changes: int) -> None:
+    for node in tree.xpath("//*[@id='proof-summary']"):
+        node.text = _changes_text(words, since, changes)

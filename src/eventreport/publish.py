@@ -1,0 +1,210 @@
+"""Publishing: the final report set, with stable links, a manifest and a newsletter block.
+
+The published folder `<publish>/<slug>/` is replaced in one swap, after everything is made
+in a work folder beside it; whatever fails before the swap leaves the last publish as it
+was. The PDF keeps its name (the slug) for good, so the newsletter's link never breaks;
+each earlier version stays under `versions/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from .assemble import DOWNLOAD_FOLDER
+from .build import PROOFS, TEMPLATES, build, swap_in
+from .errors import ReportError
+from .manifest import load_event
+from .model import Event
+from .templating import environment
+from .textutil import human_size, source_time, w3c
+
+VERSIONS = "versions"
+NEWSLETTER = {
+    "nl": {"read": "Lees het verslag", "online": "Lees het verslag online", "pages": "pagina's",
+           "report": "Verslag"},
+    "en": {"read": "Read the report", "online": "Read the report online", "pages": "pages",
+           "report": "Report"},
+}  # fmt: skip
+CHANGELOG = "CHANGELOG.txt"
+
+
+class PublishError(ReportError):
+    """Publishing stopped; the previous publish is untouched."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a team sets once, in invoke.yaml."""
+
+    base_url: str
+    """Where the publish folder is served, ending in '/'; links are built from it."""
+    folder: Path
+    """The local publish folder, e.g. build/publish."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publish did."""
+
+    folder: Path
+    """The published folder."""
+    version: int
+    """Version number now published."""
+    changed: bool
+    """False when the report was the same as the version already published."""
+    manifest: dict[str, Any]
+    """The manifest as written."""
+    warnings: tuple[str, ...]
+    """E.g. that --force published without every approval."""
+
+
+def publish(
+    event_dir: Path,
+    settings: Settings,
+    *,
+    force: bool = False,
+    templates: Path = TEMPLATES,
+    progress: Callable[[str], None] = lambda _: None,
+    before_swap: Callable[[Path], None] = lambda _: None,
+) -> Published:
+    """Publish one event; `before_swap` lets tests fail the run at its last moment."""
+    event_dir = event_dir.resolve()
+    slug = event_dir.name  # the folder's name is the slug (load_event checks it)
+    root = settings.folder.resolve()
+    target = root / slug
+    work = root / f".{slug}.publishing"
+    previous = _previous(target)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        event = load_event(event_dir)
+        result = build(event_dir, work / "build", templates, progress, final=True, force=force)
+        progress("assembling the published set")
+        stage = work / event.slug
+        shutil.copytree(work / "build" / event.slug, stage, ignore=shutil.ignore_patterns(PROOFS))
+        manifest = _version(event, stage, target, previous, settings, templates)
+        before_swap(stage)
+        swap_in(stage, target)
+    except ReportError as exc:
+        raise PublishError(exc.path, _untouched(exc.message, previous), exc.location) from None
+    except Exception as exc:
+        raise PublishError(target, _untouched(f"{type(exc).__name__}: {exc}", previous)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    changed = previous is None or previous["pdf"]["sha256"] != manifest["pdf"]["sha256"]
+    return Published(target, manifest["version"], changed, manifest, result.warnings)
+
+
+def _untouched(message: str, previous: dict[str, Any] | None) -> str:
+    kept = (
+        f"the published version {previous['version']} is unchanged"
+        if previous
+        else "nothing was published"
+    )
+    return f"publishing stopped: {message}\n  ({kept})"
+
+
+def _previous(target: Path) -> dict[str, Any] | None:
+    path = target / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        int(data["version"]), str(data["pdf"]["sha256"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PublishError(
+            path,
+            f"the last publish's manifest is damaged ({exc}); restore it or remove the"
+            " folder to start again at version 1",
+        ) from None
+    return data
+
+
+def _version(
+    event: Event,
+    stage: Path,
+    target: Path,
+    previous: dict[str, Any] | None,
+    settings: Settings,
+    templates: Path,
+) -> dict[str, Any]:
+    """Number this version, keep the earlier ones, write manifest, changelog, newsletter."""
+    slug = event.slug
+    pdf = stage / f"{slug}.pdf"
+    digest = _sha256(pdf)
+    if (target / VERSIONS).is_dir():
+        shutil.copytree(target / VERSIONS, stage / VERSIONS)
+    changelog = (target / CHANGELOG).read_text(encoding="utf-8") if previous else ""
+    if previous is not None and previous["pdf"]["sha256"] == digest:
+        version, published = int(previous["version"]), str(previous["published"])
+    else:
+        version = int(previous["version"]) + 1 if previous else 1
+        published = w3c(source_time(event.date))
+        if previous is not None:
+            # The old file keeps a link of its own, so a reader can still cite it.
+            (stage / VERSIONS).mkdir(exist_ok=True)
+            old = f"{slug}-v{previous['version']}.pdf"
+            shutil.copyfile(target / f"{slug}.pdf", stage / VERSIONS / old)
+    base = f"{settings.base_url}{slug}/"
+    size = pdf.stat().st_size
+    pages = len(PdfReader(pdf).pages)
+    manifest: dict[str, Any] = {
+        "slug": slug,
+        "title": event.title,
+        "date": event.date.isoformat(),
+        "language": event.language,
+        "version": version,
+        "published": published,
+        "url": base,
+        "pdf": {
+            "url": f"{base}{slug}.pdf",
+            "file": f"{slug}.pdf",
+            "bytes": size,
+            "size": human_size(size, event.language),
+            "pages": pages,
+            "sha256": digest,
+        },
+        "html": {"url": base, "file": "index.html", "sha256": _sha256(stage / "index.html")},
+        "downloads": [
+            {
+                "file": p.relative_to(stage).as_posix(),
+                "url": f"{base}{p.relative_to(stage).as_posix()}",
+                "bytes": p.stat().st_size,
+                "sha256": _sha256(p),
+            }
+            for p in sorted((stage / DOWNLOAD_FOLDER).glob("*"))
+            if p.is_file()
+        ],
+        "versions": [
+            {"file": f"{VERSIONS}/{p.name}", "url": f"{base}{VERSIONS}/{p.name}"}
+            for p in sorted((stage / VERSIONS).glob("*.pdf"))
+        ],
+    }
+    if previous is None or previous["pdf"]["sha256"] != digest:
+        changelog += (
+            f"v{version}  {published}  {manifest['pdf']['size']}, {pages} pages  sha256 {digest}\n"
+        )
+    (stage / CHANGELOG).write_text(changelog, encoding="utf-8")
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    (stage / "manifest.json").write_text(text, encoding="utf-8")
+    env = environment(templates, event.root / "templates")
+    context = {"event": event, "m": manifest, "N": NEWSLETTER[event.language]}
+    for name in ("newsletter.html", "newsletter.txt"):
+        (stage / name).write_text(env.get_template(name).render(**context), encoding="utf-8")
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,191 @@
+"""Publishing: stable links, versions, a manifest, the newsletter block, atomic swaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, SAMPLE_SLUG
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+from eventreport.manifest import load_event
+from eventreport.proofs.rounds import record_approval
+from eventreport.publish import PublishError, Settings, publish
+from eventreport.textutil import human_size
+
+BASE = "https://verslagen.example.org/"
+
+
+def _sample(tmp: Path) -> Path:
+    event_dir = tmp / "sources" / SAMPLE_SLUG
+    shutil.copytree(SAMPLE, event_dir, ignore=shutil.ignore_patterns("proofs"))
+    return event_dir
+
+
+def _settings(tmp: Path) -> Settings:
+    return Settings(base_url=BASE, folder=tmp / "publish")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _edit(event_dir: Path) -> None:
+    welkom = event_dir / "sessions" / "welkom.md"
+    text = welkom.read_text(encoding="utf-8")
+    assert "Samen werken maakt samen sterk." in text
+    welkom.write_text(text.replace("Samen werken maakt samen sterk.", "Samen staan we sterk."))
+
+
+@pytest.fixture(autouse=True)
+def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def test_publish_writes_the_set_with_a_manifest(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    done = publish(event_dir, _settings(tmp_path), force=True)
+    folder = tmp_path / "publish" / SAMPLE_SLUG
+    assert done.folder == folder and done.version == 1 and done.changed
+    for name in ("index.html", f"{SAMPLE_SLUG}.pdf", "manifest.json", "newsletter.html",
+                 "newsletter.txt", "CHANGELOG.txt", "presentaties/hageman.pptx"):  # fmt: skip
+        assert (folder / name).is_file(), name
+    assert not (folder / "proofs").exists()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    pdf = folder / f"{SAMPLE_SLUG}.pdf"
+    assert manifest["version"] == 1
+    assert manifest["language"] == "nl" and manifest["date"] == "2020-09-03"
+    assert manifest["url"] == f"{BASE}{SAMPLE_SLUG}/"
+    assert manifest["pdf"]["url"] == f"{BASE}{SAMPLE_SLUG}/{SAMPLE_SLUG}.pdf"
+    assert manifest["pdf"]["bytes"] == pdf.stat().st_size
+    assert manifest["pdf"]["size"] == human_size(pdf.stat().st_size, "nl")
+    assert manifest["pdf"]["pages"] == len(PdfReader(pdf).pages)
+    assert manifest["pdf"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert manifest["published"] == "2020-09-03T00:00:00Z"  # from the sources, not the clock
+    assert {d["file"] for d in manifest["downloads"]} >= {"presentaties/sonderman.pdf"}
+    assert any("--force" in w for w in done.warnings)
+
+
+def test_republishing_the_same_sources_changes_nothing(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    publish(event_dir, _settings(tmp_path), force=True)
+    first = _tree(tmp_path / "publish" / SAMPLE_SLUG)
+    again = publish(event_dir, _settings(tmp_path), force=True)
+    assert again.version == 1 and not again.changed
+    assert _tree(tmp_path / "publish" / SAMPLE_SLUG) == first
+
+
+def test_an_edit_bumps_the_version_and_keeps_the_url_and_the_old_file(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    folder = tmp_path / "publish" / SAMPLE_SLUG
+    one = publish(event_dir, _settings(tmp_path), force=True)
+    first_pdf = (folder / f"{SAMPLE_SLUG}.pdf").read_bytes()
+    _edit(event_dir)
+    two = publish(event_dir, _settings(tmp_path), force=True)
+    assert two.version == 2 and two.changed
+    assert two.manifest["pdf"]["url"] == one.manifest["pdf"]["url"]
+    assert two.manifest["pdf"]["sha256"] != one.manifest["pdf"]["sha256"]
+    assert (folder / "versions" / f"{SAMPLE_SLUG}-v1.pdf").read_bytes() == first_pdf
+    assert two.manifest["versions"] == [
+        {"file": f"versions/{SAMPLE_SLUG}-v1.pdf",
+         "url": f"{BASE}{SAMPLE_SLUG}/versions/{SAMPLE_SLUG}-v1.pdf"}
+    ]  # fmt: skip
+    log = (folder / "CHANGELOG.txt").read_text(encoding="utf-8").splitlines()
+    assert [line.split()[0] for line in log] == ["v1", "v2"]
+    assert two.manifest["pdf"]["sha256"] in log[1]
+    assert "Samen staan we sterk." in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failure_midway_leaves_the_earlier_publish_intact(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    publish(event_dir, _settings(tmp_path), force=True)
+    folder = tmp_path / "publish" / SAMPLE_SLUG
+    before = _tree(folder)
+    _edit(event_dir)
+
+    def disk_full(stage: Path) -> None:
+        assert (stage / "manifest.json").is_file()  # the new set was complete by now
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(PublishError) as caught:
+        publish(event_dir, _settings(tmp_path), force=True, before_swap=disk_full)
+    assert "No space left on device" in str(caught.value)
+    assert "the published version 1 is unchanged" in str(caught.value)
+    assert _tree(folder) == before
+    assert sorted(p.name for p in (tmp_path / "publish").iterdir()) == [SAMPLE_SLUG]
+
+
+def test_a_broken_source_stops_publishing_and_says_so(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    publish(event_dir, _settings(tmp_path), force=True)
+    before = _tree(tmp_path / "publish" / SAMPLE_SLUG)
+    (event_dir / "sessions" / "welkom.md").write_text("```slides\ndeck: nope\nslides: 1\n```\n")
+    with pytest.raises(PublishError) as caught:
+        publish(event_dir, _settings(tmp_path), force=True)
+    assert caught.value.path is not None and caught.value.path.name == "welkom.md"
+    assert "deck 'nope'" in str(caught.value) and "unchanged" in str(caught.value)
+    assert _tree(tmp_path / "publish" / SAMPLE_SLUG) == before
+
+
+def test_publish_refuses_unapproved_sessions_unless_forced(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    with pytest.raises(PublishError, match="not every session is approved") as caught:
+        publish(event_dir, _settings(tmp_path))
+    assert "welkom (Een digitaal welkom): no proof sent yet" in str(caught.value)
+    assert "nothing was published" in str(caught.value)
+    assert not (tmp_path / "publish" / SAMPLE_SLUG).exists()
+    event = load_event(event_dir)
+    for session in event.sessions:
+        record_approval(event, session.id, "Test Persoon", dt.date(2020, 9, 12))
+    done = publish(event_dir, _settings(tmp_path))
+    assert done.warnings == () and done.version == 1
+
+
+def test_newsletter_block_links_to_the_published_pdf(tmp_path: Path) -> None:
+    event_dir = _sample(tmp_path)
+    done = publish(event_dir, _settings(tmp_path), force=True)
+    folder = done.folder
+    tree = lxml_html.parse(str(folder / "newsletter.html"))
+    assert tree.getroot().get("lang") == "nl"
+    (pdf_link,) = tree.xpath("//a[@type='application/pdf']")
+    href = pdf_link.get("href")
+    assert href == done.manifest["pdf"]["url"]
+    # Through base_url the link lands on the published file itself.
+    assert href.startswith(BASE)
+    relative = href[len(BASE) :]
+    assert (folder.parent / relative).resolve() == (folder / f"{SAMPLE_SLUG}.pdf").resolve()
+    size = human_size((folder / f"{SAMPLE_SLUG}.pdf").stat().st_size, "nl")
+    assert pdf_link.text_content() == f"Lees het verslag (PDF, {size})"
+    assert pdf_link.get("hreflang") == "nl"
+    assert "," in size or "kB" in size  # Dutch decimal comma or whole kB
+    # E-mail-safe: styles inline, no style sheet, layout in a presentation table.
+    assert not tree.xpath("//style | //link[@rel='stylesheet']")
+    assert tree.xpath("//table[@role='presentation']")
+    text = (folder / "newsletter.txt").read_text(encoding="utf-8")
+    assert href in text and f"Lees het verslag (PDF, {size}" in text
+
+
+def test_source_date_epoch_sets_every_timestamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")  # 2020-09-13T12:26:40Z
+    done = publish(_sample(tmp_path), _settings(tmp_path), force=True)
+    assert done.manifest["published"] == "2020-09-13T12:26:40Z"
+    info = PdfReader(done.folder / f"{SAMPLE_SLUG}.pdf").metadata
+    assert info is not None and info.modification_date is not None
+    assert info.modification_date.replace(tzinfo=dt.UTC) == dt.datetime(
+        2020, 9, 13, 12, 26, 40, tzinfo=dt.UTC
+    )
+
+
+def test_two_publishes_from_different_folders_give_identical_bytes(tmp_path: Path) -> None:
+    one = publish(_sample(tmp_path / "a"), _settings(tmp_path / "a"), force=True)
+    two = publish(_sample(tmp_path / "b"), _settings(tmp_path / "b"), force=True)
+    assert _tree(one.folder) == _tree(two.folder)
