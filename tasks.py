@@ -174,7 +174,7 @@ def _rel(path: Path) -> str:
 
 @task(
     help={
-        "file": "a slide deck (.pptx, .ppsx, .pdf) or poll export (.xlsx)",
+        "file": "a slide deck (.pptx, .ppsx, .pdf) or poll export (.xlsx, .csv)",
         "json": "print JSON instead of readable text",
         "include_hidden": "also read hidden slides",
         "notes": "also read speaker notes",

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Prepare a fresh machine: the Debian libraries and fonts WeasyPrint needs, then a
-# virtual environment in .venv with eventreport and its test tools. Safe to run again.
+# Prepare a fresh machine: the Debian libraries and fonts WeasyPrint needs, Chromium and
+# axe-core for the accessibility tests, then a virtual environment in .venv with
+# eventreport and its test tools. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+# chromium: the browser the WCAG tests audit the HTML in (tests/a11y.py); Playwright
+# cannot download its own browser here. nodejs/npm only where npm is missing.
+debian=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+  chromium)
+command -v npm >/dev/null || debian+=(nodejs npm)
 missing=()
 for pkg in "${debian[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -15,6 +20,12 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# axe-core, exactly as package-lock.json pins it; again whenever the lock file changes.
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing axe-core (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if [ ! -x .venv/bin/python ]; then

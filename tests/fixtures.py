@@ -300,3 +300,207 @@ def without_member(source: Path, target: Path, name: str) -> Path:
             if info.filename != name:
                 dst.writestr(info, src.read(info))
     return target
+
+
+# --- Poll exports of every kind (tests/test_polls.py, test_poll_formats.py) -------------
+
+SCALE_TITLE = "Stelling 2: Hoe tevreden bent u?"
+RANKING_TITLE = "Rangschik de thema's"
+XSS_ANSWER = "<script>alert('x')</script> & <b>vet</b>"
+EMOJI_ANSWER = "Top dag 👍🏽 🎉"
+RTL_ANSWER = "شكراً على التنظيم"
+LONG_WORD = "Kennisbijeenkomst" * 8
+PERSON = "Anna de Vries"
+EMAIL = "anna.devries@example.org"
+
+
+def menti_all_types_session_1() -> list[list[Any]]:
+    """Session 1 with one slide of every type in docs/poll-exports.md, in slide order.
+
+    The scales and ranking blocks carry a header row and value columns whose layout is
+    unverified; the reader takes only their statements from here (the numbers below are
+    deliberately not the Voters sheet's, so a test can tell where values came from).
+    """
+    return [
+        *menti_block("Question 1", "choices", STATEMENT, 4, session=1),
+        ["Choices", "Votes"],
+        ["Eens", 3],
+        ["Oneens", "1"],
+        [],
+        *menti_block("Question 2", "choices_images", "Welke foto?", 4, session=1),
+        ["Choices", "Votes"],
+        ["zaal.jpg", 1],
+        ["podium.jpg", 3],
+        [],
+        *menti_block("Question 3", "quiz", "Wie zong Toxic?", 4, session=1),
+        ["Choices", "Votes", "Correct answer"],
+        ["Britney", 3, "True"],
+        ["Beyonce", 1, "False"],
+        [],
+        ["Position", "Name", "Emoji", "Score"],
+        [1, PERSON, ":bug:", 928],
+        [],
+        *menti_block("Question 4", "scales", SCALE_TITLE, 4, session=1),
+        ["Statements", "Average"],
+        ["Over de zorg", 9.9],
+        ["Over de politie", 9.9],
+        [],
+        *menti_block("Question 5", "ranking", RANKING_TITLE, 4, session=1),
+        ["Items", "Score"],
+        ["Preventie", 99],
+        ["Nazorg", 99],
+        ["Opsporing", 99],
+        [],
+        *menti_block("Question 6", "open", "Wat neemt u mee?", 4, session=1),
+        ["Responses"],
+        [XSS_ANSWER],
+        [EMOJI_ANSWER],
+        [RTL_ANSWER],
+        [LONG_WORD],
+        [],
+        *menti_block("Question 7", "wordcloud", "Eén woord?", 4, session=1),
+        ["Responses"],
+        ["Samenwerking"],
+        ["samenwerking "],
+        ["Zorg"],
+        ["Samenwerking"],
+        [],
+        *menti_block("Slide 8", "slide", "Pauze", 0, label="Title", date="", session=1),
+        ["No votes for this session"],
+        [],
+        *menti_block("Question 9", "choices", "Welke thema's?", 4, session=1),
+        ["Choices", "Votes"],
+        ["Zorg", 3],
+        ["Politie", 2],
+        ["Onderwijs", 1],
+        [],
+        *menti_block("Question 10", "choices", "Stelling 2", 0, date="", session=1),
+        ["No votes for this session"],
+    ]
+
+
+def menti_all_types_session_2() -> list[list[Any]]:
+    """A reset: only the scales slide, answered by two voters."""
+    return [
+        *menti_block("Question 4", "scales", SCALE_TITLE, 2, session=2),
+        ["Statements", "Average"],
+        ["Over de zorg", 9.9],
+        ["Over de politie", 9.9],
+    ]
+
+
+def menti_all_types_voters() -> list[list[Any]]:
+    """Per-voter columns; "Stelling 2:" (a shorter title) must not swallow the scale's."""
+    scale = f"{SCALE_TITLE}: "
+    header = [
+        "Date", "Session", "Voter", f"{STATEMENT}:", f"{scale}Over de zorg",
+        f"{scale}Over de politie", "Stelling 2:", f"{RANKING_TITLE}: Preventie",
+        f"{RANKING_TITLE}: Nazorg", f"{RANKING_TITLE}: Opsporing", "Wat neemt u mee?: 1",
+        "Wie zong Toxic?: Name", "Wie zong Toxic?: Answer",
+    ]  # fmt: skip
+    return [
+        ["Note: there are more sheets in this document"],
+        ["Each session is found on its own sheet below."],
+        header,
+        ["2020-09-03", 1, 1, "Eens", 4, 1, None, 1, 2, 3, XSS_ANSWER, PERSON, "Britney"],
+        ["2020-09-03", 1, 2, "Eens", "3", 2, None, 1, 3, 2, EMOJI_ANSWER, "Bob", "Britney"],
+        ["2020-09-03", 1, 3, "Eens", 5, None, None, 2, 1, 3, RTL_ANSWER, "Cem", "Britney"],
+        ["2020-09-03", 1, 4, "Oneens", 2, None, None, 1, 2, 3, LONG_WORD, "Dana", "Beyonce"],
+        ["2020-09-03", 2, 1, None, 1, 5, None, None, None, None, None, None, None],
+        ["2020-09-03", 2, 2, None, 1, 4, None, None, None, None, None, None, None],
+    ]
+
+
+def make_menti_all_types(path: Path) -> Path:
+    """A Mentimeter export with every slide type and two sessions."""
+    return make_workbook(
+        path,
+        {
+            "Voters": menti_all_types_voters(),
+            "Session 1": menti_all_types_session_1(),
+            "Session 2": menti_all_types_session_2(),
+        },
+    )
+
+
+MSFORMS_HEADERS = {
+    "en": ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"],
+    "nl": ["ID", "Begintijd", "Tijd van voltooien", "E-mail", "Naam",
+           "Tijd van laatste wijziging"],
+}  # fmt: skip
+
+
+def make_msforms(path: Path, language: str = "en", above: int = 0) -> Path:
+    """A Microsoft Forms responses workbook: rating, multi-select, open, choice and quiz
+    columns; names and e-mail addresses in their own columns. `above` puts rows of notes
+    above the header."""
+    import datetime as dt
+
+    header = [
+        *MSFORMS_HEADERS[language], "Hoe was de dag?", "Welke sessies bezocht u?",
+        "Wat neemt u mee?", "Komt u terug?", "Points - Komt u terug?",
+        "Feedback - Komt u terug?", "Total points", "Quiz feedback",
+    ]  # fmt: skip
+    answers = [
+        (4, "Plenair;Workshop A;", "Meer contact met de zorg", "Ja"),
+        (5, "Plenair;", XSS_ANSWER, "Ja"),
+        (3, "Workshop A;Workshop B;", "", "Nee"),
+        (4, "Plenair;Workshop B;", EMOJI_ANSWER, "Ja"),
+    ]
+    rows: list[list[Any]] = [[f"Notitie {n}"] for n in range(above)] + [header]
+    for number, (rating, sessions, open_text, back) in enumerate(answers, 1):
+        start = dt.datetime(2024, 12, 3, 20, number)
+        rows.append(
+            [number, start, start + dt.timedelta(minutes=2), EMAIL if number == 1 else
+             "anonymous", PERSON if number == 1 else "Anonymous", None, rating, sessions,
+             open_text or None, back, 1, "", 1, ""]
+        )  # fmt: skip
+    return make_workbook(path, {"Form1": rows})
+
+
+GFORMS_HEADERS = {
+    "en": ("Timestamp", "Email Address"),
+    "nl": ("Tijdstempel", "E-mailadres"),
+}
+
+
+def gforms_rows(language: str = "en") -> list[list[str]]:
+    """Google Forms responses: a rating, checkboxes whose option holds ", ", an open
+    question and a grid; every field is text, as in the real files."""
+    timestamp, email = GFORMS_HEADERS[language]
+    header = [
+        timestamp, email, "Score", "Hoe was de dag?", "Komt u terug?", "Wat neemt u mee?",
+        "Stellingen [Samenwerking is nodig]", "Stellingen [Er is genoeg geld]",
+    ]  # fmt: skip
+    answers = [
+        ("4", "Ja, zeker", "Meer contact,\nmet de zorg", "5", "2"),
+        ("5", "Ja, zeker, Misschien", "", "4", "1"),
+        ("3", "Nee", RTL_ANSWER, "5", "2"),
+        ("4", "Misschien", "Samen verder", "3", ""),
+        ("2", "Ja, zeker", "", "5", "1"),
+    ]
+    rows = [header]
+    for n, (rating, back, open_text, first, second) in enumerate(answers, 1):
+        when = f"2024/12/03 8:4{n}:17 p.m. CET"
+        rows.append([when, EMAIL, "0 / 0", rating, back, open_text, first, second])
+    return rows
+
+
+def csv_bytes(
+    rows: Sequence[Sequence[str]],
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    *,
+    sep_line: bool = False,
+    bom: bool = False,
+) -> bytes:
+    """`rows` as a CSV file's bytes, every field quoted as the form tools write them."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    if sep_line:
+        buffer.write(f"sep={delimiter}\r\n")
+    csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data

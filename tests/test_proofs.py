@@ -11,6 +11,7 @@ from pathlib import Path
 import page
 import pikepdf
 import pytest
+from a11y import axe_violations, pdf_checks, require_browser
 from conftest import SAMPLE, SAMPLE_SLUG
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -97,6 +98,27 @@ def test_every_proof_pdf_passes_pdf_ua1(round1: Round1) -> None:
     for proof in round1.proofs.values():
         report = page.validate_pdf(str(proof.pdf), profile="ua1")
         assert report.is_compliant, (proof.pdf.name, report.failures)
+
+
+def test_every_proof_passes_the_pdf_and_wcag_checks(round1: Round1) -> None:
+    # Watermark, line numbers and change marks must not cost the proof its accessibility.
+    require_browser()
+    for proof in round1.proofs.values():
+        assert pdf_checks(proof.pdf) == [], proof.pdf.name
+        assert axe_violations(proof.html) == [], proof.html.name
+
+
+def test_marked_changes_pass_the_pdf_and_wcag_checks(round1: Round1, tmp_path: Path) -> None:
+    require_browser()
+    event_dir = _copy_sample(tmp_path)
+    shutil.copytree(round1.event_dir / "proofs", event_dir / "proofs")
+    session = event_dir / "sessions" / "pluryn.md"
+    text = session.read_text(encoding="utf-8")
+    session.write_text(text.replace("En dat lukt steeds beter.", "").replace("fijne", "goede"))
+    (proof,) = make_proofs(event_dir, tmp_path / "build", speaker="marleen-luimes", today=SENT)
+    assert proof.changes == 2
+    assert pdf_checks(proof.pdf) == []
+    assert axe_violations(proof.html) == []
 
 
 def test_line_numbers_are_strokes_inside_artifacts(round1: Round1) -> None:

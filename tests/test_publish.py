@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from a11y import axe_violations, pdf_checks, require_browser
 from conftest import SAMPLE, SAMPLE_SLUG
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -170,6 +171,14 @@ def test_newsletter_block_links_to_the_published_pdf(tmp_path: Path) -> None:
     assert tree.xpath("//table[@role='presentation']")
     text = (folder / "newsletter.txt").read_text(encoding="utf-8")
     assert href in text and f"Lees het verslag (PDF, {size}" in text
+
+
+def test_published_pages_pass_wcag_and_the_pdf_passes_pdf_ua(tmp_path: Path) -> None:
+    require_browser()
+    done = publish(_sample(tmp_path), _settings(tmp_path), force=True)
+    assert axe_violations(done.folder / "newsletter.html") == []
+    assert axe_violations(done.folder / "index.html") == []
+    assert pdf_checks(done.folder / f"{SAMPLE_SLUG}.pdf") == []
 
 
 def test_source_date_epoch_sets_every_timestamp(

@@ -430,7 +430,7 @@ def test_poll_table_headers_and_percentages(small: Rendered) -> None:
     assert len(tables) == 2
     for table in tables:
         assert table.xpath("./caption")
-        assert [th.get("scope") for th in table.xpath("./thead//th")] == ["col"] * 3
+        assert [th.get("scope") for th in table.xpath("./thead//th")] == ["col"] * 2
         rows = table.xpath("./tbody/tr")
         assert all(tr.xpath("./th[@scope='row']") for tr in rows)
         percents = [int(text(tr.xpath("./td")[1]).rstrip("%")) for tr in rows]

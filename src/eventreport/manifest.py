@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .readers import tool_problem
 from .model import (
     DeckSource,
     Event,
@@ -222,10 +223,13 @@ def _polls(path: Path, root: Path, top: _Fields) -> dict[str, PollSource]:
     for key, value in table.items():
         fields = _entry(path, table, key, value, "a poll export")
         fields.only({"file", "tool"})
+        tool = fields.text("tool", required=False) or "auto"
+        if problem := tool_problem(tool):
+            raise fields.fail("tool", f"poll '{key}': {problem}")
         result[key] = PollSource(
             id=key,
             path=_file(fields, root, (".xlsx", ".csv")),
-            tool=fields.text("tool", required=False) or "auto",
+            tool=tool,
         )
     return result
 

@@ -16,6 +16,7 @@ from .model import (
     DownloadInsert,
     MarkdownPart,
     PollInsert,
+    PollOrder,
     SlidesInsert,
     SourcePart,
     VersePart,
@@ -28,6 +29,9 @@ _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("ta
 
 DIRECTIVES = ("slides", "download", "poll", "verse")
 SHOW_CHOICES = ("list", "table", "box")
+POLL_OPTIONS = (
+    "poll", "question", "questions", "quote", "labels", "heading", "order", "session"
+)  # fmt: skip
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
 
@@ -114,11 +118,16 @@ class WriteupParser:
             # markdown-it percent-encodes the address; the file name on disk is not.
             src = unquote(str(child.attrGet("src") or ""))
             alt = "".join(c.content for c in child.children or []).strip()
+            # A picture that only decorates says so with "{decorative}" (the HTML page
+            # then gives it alt="" and the PDF makes it an artifact; render/pdf_tags.py).
+            # An empty description is refused rather than read as "decorative": it is
+            # far more often forgotten than meant.
             if not alt:
                 raise self.fail(
                     line,
                     f"the picture '{src}' has no description; write one between the"
-                    " brackets: ![what the picture shows](...) so screen-reader users get it",
+                    " brackets: ![what the picture shows](...) so screen-reader users get it,"
+                    " or ![{decorative}](...) if it shows nothing a reader needs",
                 )
             relative = PurePosixPath(src)
             if ":" in src or relative.is_absolute() or ".." in relative.parts:
@@ -151,14 +160,25 @@ class WriteupParser:
             return DownloadInsert(
                 deck=self._ref(options, "deck", self.decks, line, kind), line=line
             )
-        self._only(options, {"poll", "question", "quote", "labels", "heading"}, line, kind)
+        self._only(options, set(POLL_OPTIONS), line, kind)
+        poll = self._ref(options, "poll", self.polls, line, kind)
+        questions = self._questions(options, line)
+        quote = self._quote(options, line)
+        if quote and quote != "all" and (questions == "all" or len(questions) > 1):
+            raise self.fail(
+                options.line_of("quote"),
+                "'quote:' with response numbers needs a single 'question:'; with several"
+                " questions write 'quote: all' or 'quote: none', or use one block per question",
+            )
         return PollInsert(
-            poll=self._ref(options, "poll", self.polls, line, kind),
-            question=self._question(options, line),
-            quote=self._quote(options, line),
+            poll=poll,
+            questions=questions,
+            quote=quote,
             labels=self._labels(options, line),
             heading=self._flag(options, "heading", True),
             line=line,
+            order=self._order(options),
+            session=self._session(options),
         )
 
     def _options(self, body: str, line: int, kind: str) -> Mapping:
@@ -226,6 +246,29 @@ class WriteupParser:
             )
         return str(show)
 
+    def _questions(self, options: Mapping, line: int) -> tuple[str, ...] | Literal["all"]:
+        if "question" in options and "questions" in options:
+            raise self.fail(
+                options.line_of("questions"),
+                "use either 'question:' (one question) or 'questions:' (several), not both",
+            )
+        if "questions" not in options:
+            return (self._question(options, line),)
+        value = options["questions"]
+        if value == "all":
+            return "all"
+        items = value if isinstance(value, list) else [value]
+        if not items or any(
+            isinstance(i, bool) or not isinstance(i, str | int) or str(i).strip() == ""
+            for i in items
+        ):
+            raise self.fail(
+                options.line_of("questions"),
+                "'questions:' takes all, or a list of question numbers or exact titles,"
+                " e.g. [1, 3]",
+            )
+        return tuple(str(i) for i in items)
+
     def _question(self, options: Mapping, line: int) -> str:
         value = options.get("question")
         if value is None or isinstance(value, bool) or str(value).strip() == "":
@@ -233,6 +276,38 @@ class WriteupParser:
                 line, "a ```poll``` block needs 'question:', the question's number or exact title"
             )
         return str(value)
+
+    def _order(self, options: Mapping) -> PollOrder | None:
+        value = options.get("order")
+        if value is None:
+            return None
+        if value in ("export", "votes"):
+            return cast(Literal["export", "votes"], value)
+        items = value if isinstance(value, list) else None
+        if items and all(isinstance(i, str | int) and not isinstance(i, bool) for i in items):
+            return tuple(str(i) for i in items)
+        hint = (
+            " (YAML reads yes/no/true/false as a switch: put such an option in quotes)"
+            if items and any(isinstance(i, bool) for i in items)
+            else ""
+        )
+        raise self.fail(
+            options.line_of("order"),
+            "'order:' takes export (as in the poll tool), votes (most votes first), or a list"
+            f" of options, e.g. [Eens, Oneens]{hint}",
+        )
+
+    def _session(self, options: Mapping) -> int | None:
+        value = options.get("session")
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        raise self.fail(
+            options.line_of("session"),
+            "'session:' takes the number of a session in the export, e.g. 1 for the sheet"
+            " 'Session 1'",
+        )
 
     def _quote(self, options: Mapping, line: int) -> tuple[int, ...] | Literal["all"]:
         value = options.get("quote", "none")

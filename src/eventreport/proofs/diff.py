@@ -17,7 +17,8 @@ _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 def mark_changes(section: _Element, old_blocks: list[str], spoken: tuple[str, str] | None) -> int:
-    """Mark changes in `section` against `old_blocks`; returns how many changes it marked.
+    """Mark changes in `section` against `old_blocks`; returns how many places it marked
+    (each run of changed words, and each block added or removed, counts once).
 
     `spoken` holds the words ("added", "removed") a screen reader says before each mark,
     since most do not announce <ins>/<del>; None for print, where the marks are visible.
@@ -29,12 +30,13 @@ def mark_changes(section: _Element, old_blocks: list[str], spoken: tuple[str, st
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        changes += 1
         olds, news = old_blocks[i1:i2], current[j1:j2]
         for k in range(max(len(olds), len(news))):
             if k < len(olds) and k < len(news):
-                _word_diff(news[k][0], olds[k], news[k][1], spoken)
-            elif k < len(news):
+                changes += _word_diff(news[k][0], olds[k], news[k][1], spoken)
+                continue
+            changes += 1  # a whole block added or removed
+            if k < len(news):
                 _wrap(news[k][0], "ins", spoken)
             else:
                 anchor = current[j1 - 1][0] if j1 > 0 else None
@@ -42,7 +44,7 @@ def mark_changes(section: _Element, old_blocks: list[str], spoken: tuple[str, st
     return changes
 
 
-def _word_diff(element: _Element, old: str, new: str, spoken: tuple[str, str] | None) -> None:
+def _word_diff(element: _Element, old: str, new: str, spoken: tuple[str, str] | None) -> int:
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     nested = _keep_only_lists(element)
     last: _Element | None = None
@@ -53,14 +55,17 @@ def _word_diff(element: _Element, old: str, new: str, spoken: tuple[str, str] | 
         else:
             last.tail = (last.tail or "") + text
 
+    runs = 0
     for old_text, new_text in _chunks(a, b):
         if old_text == new_text:
             add_text(new_text)
             continue
+        runs += 1
         if old_text:
             last = _append(element, "del", old_text, nested, spoken)
         if new_text:
             last = _append(element, "ins", new_text, nested, spoken)
+    return runs
 
 
 def _chunks(a: list[str], b: list[str]) -> list[tuple[str, str]]:

@@ -13,9 +13,17 @@ from typing import Protocol, TypeVar
 
 from eventreport.errors import ReadError
 from eventreport.model import Deck, PollExport
+from eventreport.readers._csvbytes import looks_like_csv
 from eventreport.readers._sniff import Sniffed, ole2_message, sniff
 from eventreport.readers.pdf import read_pdf
-from eventreport.readers.polls import TOOLS, read_xlsx_poll
+from eventreport.readers.polls import (
+    CSV_TOOLS,
+    TOOLS,
+    WORKBOOK_TOOLS,
+    read_csv_poll,
+    read_xlsx_poll,
+    tool_problem,
+)
 from eventreport.readers.pptx import read_pptx
 
 __all__ = [
@@ -27,6 +35,7 @@ __all__ = [
     "read_deck",
     "read_poll",
     "read_source",
+    "tool_problem",
 ]
 
 
@@ -76,9 +85,16 @@ DECK_READERS: dict[str, DeckFormat] = {
 }
 POLL_READERS: dict[str, PollFormat] = {
     "xlsx": PollFormat(
-        f"poll results workbook (.xlsx) from {', '.join(TOOLS)}",
+        f"poll results workbook (.xlsx) from {', '.join(WORKBOOK_TOOLS)}",
         lambda s: s.has("xl/workbook.xml"),
         read_xlsx_poll,
+    ),
+    # Any text whose first line holds a delimiter: a CSV file with an unknown header then
+    # gets the poll layouts' own message (which rows they expected) instead of a shrug.
+    "csv": PollFormat(
+        f"poll results CSV file (.csv) from {', '.join(CSV_TOOLS)}",
+        lambda s: s.members is None and not s.is_pdf and looks_like_csv(s.head),
+        read_csv_poll,
     ),
 }
 

@@ -2,37 +2,77 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
-from eventreport.model import Block, ImageBlock, Link, ListBlock, ListItem, Paragraph, TableBlock
+from eventreport.model import (
+    Block,
+    ChartBlock,
+    DiagramBlock,
+    ImageBlock,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    TableBlock,
+)
 from eventreport.readers._pptx_styles import (
     CHROME_TYPES,
     NS,
     TITLE_TYPES,
+    A,
     Inheritance,
+    P,
     emu,
     ph_type,
     placeholder,
 )
 from eventreport.readers._text import clean, one_line
 
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+R_ID = f"{{{_R}}}id"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _SHAPES = frozenset({"sp", "pic", "graphicFrame"})
 _TRUE = frozenset({"1", "true"})
 _MAX_LEVEL = 8
+# A slide number is chrome wherever it sits, also in a plain text box.
+_CHROME_FIELDS = frozenset({"slidenum"})
+_GRAPHIC = "./a:graphic/a:graphicData"
 
-Resolve = Callable[[str], "str | None"]
-"""Maps a relationship id to an external URL, or None for anything else."""
+
+class Related(Protocol):
+    """What the slide's relationship ids point at."""
+
+    def url(self, rel_id: str) -> str | None:
+        """The external URL of a link, or None for anything else."""
+
+    def chart(self, rel_id: str) -> ChartBlock | None:
+        """The chart of a graphic frame."""
+
+    def diagram(self, rel_id: str) -> DiagramBlock | None:
+        """The SmartArt text of a graphic frame."""
+
 
 # (sx, sy, tx, ty): slide space = (sx * x + tx, sy * y + ty).
 Transform = tuple[float, float, float, float]
 _IDENTITY: Transform = (1.0, 1.0, 0.0, 0.0)
-# A shape's top and left in slide space, and the shape.
-_Placed = tuple[float, float, etree._Element]
+_Ph: TypeAlias = "etree._Element | None"
+"""A shape's placeholder element (`p:ph`), or None for a shape that is not one."""
+# A shape's top and left in slide space, the shape, and its placeholder element.
+_Placed = tuple[float, float, etree._Element, _Ph]
+_A_PPR = f"{{{A}}}pPr"
+_A_R = f"{{{A}}}r"
+_A_FLD = f"{{{A}}}fld"
+_A_BR = f"{{{A}}}br"
+_A_T = f"{{{A}}}t"
+_A_RPR = f"{{{A}}}rPr"
+_A_P = f"{{{A}}}p"
+_HLINK = f"{{{A}}}hlinkClick"
+_TX_BODY = f"{{{P}}}txBody"
+_LST_STYLE = f"{{{A}}}lstStyle"
 
 
 @dataclass(frozen=True)
@@ -45,22 +85,24 @@ class SlideContent:
 
 
 def local(element: etree._Element) -> str:
-    """The element's tag without namespace."""
-    return str(etree.QName(element).localname)
+    """The element's tag without namespace; "" for comments and processing instructions."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 @dataclass
 class _Links:
     """Collects hyperlinks, joining consecutive runs that point at one URL."""
 
-    resolve: Resolve
+    related: Related
     found: list[Link] = field(default_factory=list)
     _url: str | None = None
     _text: list[str] = field(default_factory=list)
 
     def run(self, run: etree._Element, text: str) -> None:
-        click = run.find("./a:rPr/a:hlinkClick", NS)
-        url = self.resolve(click.get(R_ID, "")) if click is not None else None
+        props = run[0] if len(run) and run[0].tag == _A_RPR else None
+        click = props.find(_HLINK) if props is not None else None
+        url = self.related.url(click.get(R_ID, "")) if click is not None else None
         if url != self._url:
             self.flush()
         self._url = url
@@ -82,13 +124,13 @@ def paragraph_text(paragraph: etree._Element, links: _Links | None = None) -> st
     """A `a:p` element's text with soft line breaks as '\\n'."""
     parts = []
     for child in paragraph:
-        kind = local(child)
-        if kind in ("r", "fld"):
-            text = child.findtext("./a:t", "", NS)
+        tag = child.tag
+        if tag == _A_R or (tag == _A_FLD and child.get("type") not in _CHROME_FIELDS):
+            text = child.findtext(_A_T, "")
             parts.append(text)
             if links is not None:
                 links.run(child, text)
-        elif kind == "br":
+        elif tag == _A_BR:
             parts.append("\n")
     if links is not None:
         links.flush()
@@ -98,30 +140,26 @@ def paragraph_text(paragraph: etree._Element, links: _Links | None = None) -> st
 class SlideReader:
     """Reads one slide's `p:spTree`; `band` is the height (EMU) of one reading row."""
 
-    def __init__(self, inheritance: Inheritance, resolve: Resolve, band: int) -> None:
+    def __init__(self, inheritance: Inheritance, related: Related, band: int) -> None:
         self._inherit = inheritance
+        self._related = related
         self._band = band
-        self._links = _Links(resolve)
+        self._links = _Links(related)
 
     def read(self, tree: etree._Element) -> SlideContent:
-        title_shape = next(
-            (
-                s
-                for s in tree
-                if (ph := placeholder(s)) is not None
-                and ph_type(ph) in TITLE_TYPES
-                and self._text_of(s)
-            ),
-            None,
-        )
-        title = (
-            one_line(self._text_of(title_shape, self._links)) if title_shape is not None else None
-        )
-        placed = [item for item in self._walk(tree, _IDENTITY) if item[2] is not title_shape]
+        placed = list(self._walk(tree, _IDENTITY))
+        title = None
+        for index, (_, _, shape, ph) in enumerate(placed):
+            # The first title placeholder with text, in document order, is the title.
+            if ph is not None and ph_type(ph) in TITLE_TYPES:
+                title = one_line(self._text_of(shape, self._links))
+                if title:
+                    del placed[index]
+                    break
         blocks: list[Block] = []
-        for shape in self._reading_order(placed):
-            blocks.extend(self._blocks(shape))
-        return SlideContent(title, tuple(blocks), tuple(self._links.found))
+        for shape, ph in self._reading_order(placed):
+            blocks.extend(self._blocks(shape, ph))
+        return SlideContent(title or None, tuple(blocks), tuple(self._links.found))
 
     def _walk(self, container: etree._Element, transform: Transform) -> Iterator[_Placed]:
         for child in container:
@@ -139,66 +177,90 @@ class SlideReader:
                 ph = placeholder(child)
                 if ph is not None and ph_type(ph) in CHROME_TYPES:
                     continue
-                x, y = self._offset(child)
+                x, y = self._offset(child, ph)
                 sx, sy, tx, ty = transform
-                yield (sy * y + ty, sx * x + tx, child)
+                yield (sy * y + ty, sx * x + tx, child, ph)
 
-    def _offset(self, shape: etree._Element) -> tuple[int, int]:
+    def _offset(self, shape: etree._Element, ph: etree._Element | None) -> tuple[int, int]:
         off = shape.find("./p:spPr/a:xfrm/a:off", NS)
         if off is None:
             off = shape.find("./p:xfrm/a:off", NS)
         if off is not None:
             return emu(off.get("x")), emu(off.get("y"))
-        return self._inherit.offset(shape) or (0, 0)
+        return self._inherit.offset(ph) if ph is not None else (0, 0)
 
-    def _reading_order(self, placed: list[_Placed]) -> list[etree._Element]:
+    def _reading_order(self, placed: list[_Placed]) -> list[tuple[etree._Element, _Ph]]:
         # Top to bottom in bands, left to right within a band: shapes side by side are
         # rarely aligned to the EMU.
         by_top = sorted(enumerate(placed), key=lambda item: (item[1][0], item[0]))
-        ordered: list[etree._Element] = []
-        band: list[tuple[float, int, etree._Element]] = []
+        ordered: list[tuple[etree._Element, _Ph]] = []
+        band: list[tuple[float, int, etree._Element, _Ph]] = []
         band_top = 0.0
-        for seq, (y, x, shape) in by_top:
+        for seq, (y, x, shape, ph) in by_top:
             if band and y - band_top > self._band:
-                ordered.extend(s for _, _, s in sorted(band, key=lambda b: (b[0], b[1])))
+                band.sort(key=lambda b: (b[0], b[1]))
+                ordered.extend((s, p) for _, _, s, p in band)
                 band = []
             if not band:
                 band_top = y
-            band.append((x, seq, shape))
-        ordered.extend(s for _, _, s in sorted(band, key=lambda b: (b[0], b[1])))
+            band.append((x, seq, shape, ph))
+        band.sort(key=lambda b: (b[0], b[1]))
+        ordered.extend((s, p) for _, _, s, p in band)
         return ordered
 
-    def _blocks(self, shape: etree._Element) -> list[Block]:
+    def _blocks(self, shape: etree._Element, ph: _Ph) -> list[Block]:
         self._shape_link(shape)
         kind = local(shape)
         if kind == "pic":
-            descr = shape.find("./p:nvPicPr/p:cNvPr", NS)
-            alt = clean(descr.get("descr", "")) if descr is not None else ""
-            return [ImageBlock(alt=alt or None)]
+            return [ImageBlock(alt=_alt(shape))]
         if kind == "graphicFrame":
-            table = shape.find("./a:graphic/a:graphicData/a:tbl", NS)
+            return self._frame(shape)
+        return self._text_blocks(shape, ph)
+
+    def _frame(self, frame: etree._Element) -> list[Block]:
+        """A graphic frame: a table, a chart, SmartArt, or an embedded object."""
+        data = frame.find(_GRAPHIC, NS)
+        if data is None:
+            return []
+        kind = data.get("uri", "").rsplit("/", 1)[-1]
+        if kind == "table":
+            table = data.find("./a:tbl", NS)
             rows = self._table(table) if table is not None else ()
             # A table without any text says nothing a reader could use.
             return [TableBlock(rows)] if any(any(row) for row in rows) else []
-        return self._text_blocks(shape)
+        ref = next((c for c in data if isinstance(c.tag, str)), None)
+        if kind == "chart" and ref is not None:
+            chart = self._related.chart(ref.get(R_ID, ""))
+            return [chart] if chart is not None else []
+        if kind == "diagram" and ref is not None:
+            diagram = self._related.diagram(ref.get(f"{{{_R}}}dm", ""))
+            return [diagram] if diagram is not None and diagram.items else []
+        if kind == "ole":
+            # An embedded worksheet or document shows as its preview picture.
+            return [ImageBlock(alt=_alt(frame))]
+        return []
 
     def _shape_link(self, shape: etree._Element) -> None:
         props = shape.find("./*/p:cNvPr", NS)
         click = props.find("./a:hlinkClick", NS) if props is not None else None
-        url = self._links.resolve(click.get(R_ID, "")) if click is not None else None
+        url = self._related.url(click.get(R_ID, "")) if click is not None else None
         if props is not None and url is not None:
             self._links.add(one_line(props.get("descr", "") or self._text_of(shape)), url)
 
-    def _text_blocks(self, shape: etree._Element) -> list[Block]:
+    def _text_blocks(self, shape: etree._Element, ph: _Ph) -> list[Block]:
         blocks: list[Block] = []
         items: list[ListItem] = []
-        for paragraph in shape.findall("./p:txBody/a:p", NS):
+        body = shape.find(_TX_BODY)
+        if body is None:
+            return blocks
+        lst_style = body.find(_LST_STYLE)
+        for paragraph in body.iterfind(_A_P):
             text = paragraph_text(paragraph, self._links)
             if not text:
                 continue
-            ppr = paragraph.find("./a:pPr", NS)
+            ppr = paragraph[0] if len(paragraph) and paragraph[0].tag == _A_PPR else None
             level = min(max(emu(ppr.get("lvl")) if ppr is not None else 0, 0), _MAX_LEVEL)
-            bullet = self._inherit.bullet(paragraph, shape, level)
+            bullet = self._inherit.bullet(ppr, lst_style, ph, level)
             if level > 0 or bullet != "none":
                 items.append(ListItem(text, level, bullet == "number"))
                 continue
@@ -227,6 +289,13 @@ class SlideReader:
     def _text_of(shape: etree._Element, links: _Links | None = None) -> str:
         texts = (paragraph_text(p, links) for p in shape.findall("./p:txBody/a:p", NS))
         return "\n".join(t for t in texts if t)
+
+
+def _alt(shape: etree._Element) -> str | None:
+    """A picture's alternative text (`descr`; the `name` is not alt text), or None."""
+    props = shape.find("./*/p:cNvPr", NS)
+    alt = clean(props.get("descr", "")) if props is not None else ""
+    return alt or None
 
 
 def _compose(outer: Transform, group: etree._Element) -> Transform:

@@ -13,6 +13,9 @@ _SPACES = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """Normalise line breaks to '\\n' and drop control characters; trim the ends."""
+    if text.isprintable():
+        # Most slide text: nothing to normalise (a C-speed check, a third of the cost).
+        return text.strip()
     text = text.replace("\r\n", "\n").translate(_BREAKS)
     return _CONTROLS.sub("", text).strip()
 

@@ -13,6 +13,8 @@ import weasyprint
 from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
+from .pdf_tags import finish_structure
+from .tagmap import TagNotes, noting
 
 
 class LocalFetcher(URLFetcher):  # type: ignore[misc]
@@ -58,36 +60,50 @@ def _errors_fail(source: Path) -> Iterator[None]:
 
 def write_pdf(html: str, base: Path, allowed: list[Path], target: Path) -> None:
     """Render `html` (links relative to `base`) into `target` as PDF/UA-1."""
+    finish(target, render_tagged(html, base, allowed, target), base)
+
+
+def finish(target: Path, notes: TagNotes, base: Path) -> None:
+    """The post-pass on WeasyPrint's output in `target`: close the gaps in its structure
+    tree (pdf_tags.py) and make its links into `base` relative."""
+    with pikepdf.open(target, allow_overwriting_input=True) as doc:
+        finish_structure(doc, notes)
+        relative_links(doc, base)
+        # A fixed /ID derived from the content keeps rebuilds byte-identical.
+        doc.save(target, deterministic_id=True)
+
+
+def render_tagged(html: str, base: Path, allowed: list[Path], target: Path) -> TagNotes:
+    """WeasyPrint's own PDF/UA-1 output in `target`, and what it tagged from which HTML
+    element (for the post-pass); any ERROR it logs fails the build."""
     fetcher = LocalFetcher([base, *allowed])
     try:
-        with _errors_fail(target):
+        with _errors_fail(target), noting() as notes:
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
             )
             document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise RenderError(target, f"a resource could not be used: {exc.__cause__ or exc}") from None
-    relative_links(target, base)
+    if not notes.noted:
+        # The notes come from a private WeasyPrint function; an upgrade that renames it
+        # must fail loudly rather than quietly skip the post-pass.
+        raise RenderError(target, "no structure was noted while tagging; is WeasyPrint 70?")
+    return notes
 
 
-def relative_links(pdf: Path, base: Path) -> None:
+def relative_links(doc: pikepdf.Pdf, base: Path) -> None:
     """Rewrite links into `base` (absolute file: URIs, as WeasyPrint writes them) as
     relative URIs, so the PDF's download links work wherever the folder is published
     and no local path of the build machine ends up in the file."""
     prefix = base.resolve().as_uri() + "/"
-    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
-        changed = False
-        for page in doc.pages:
-            for annot in page.get("/Annots", []):
-                action = annot.get("/A")
-                uri = str(action.get("/URI", "")) if action is not None else ""
-                if action is not None and uri.startswith(prefix):
-                    relative = pikepdf.String(uri[len(prefix) :])
-                    action.URI = relative
-                    # WeasyPrint repeats the target as the annotation's description.
-                    if str(annot.get("/Contents", "")) == uri:
-                        annot.Contents = relative
-                    changed = True
-        if changed:
-            # A fixed /ID derived from the content keeps rebuilds byte-identical.
-            doc.save(pdf, deterministic_id=True)
+    for page in doc.pages:
+        for annot in page.get("/Annots", []):
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if action is not None and uri.startswith(prefix):
+                relative = pikepdf.String(uri[len(prefix) :])
+                action.URI = relative
+                # WeasyPrint repeats the target as the annotation's description.
+                if str(annot.get("/Contents", "")) == uri:
+                    annot.Contents = relative

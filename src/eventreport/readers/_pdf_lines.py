@@ -1,0 +1,145 @@
+"""A PDF page's text as lines with their place and size on the page as a reader sees it.
+
+pypdf's own text extraction keeps word spaces and puts right-to-left scripts in logical
+order; its visitor hands over each piece of that same text with the text and
+transformation matrices, which give where the piece sits and how large it is drawn.
+Lines are built from those pieces in pypdf's order, never re-sorted by position, so the
+logical order of the text stays as pypdf made it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Bullets as they come out of slide PDFs: typographic ones, Wingdings and Symbol
+# glyphs mapped to the Private Use Area, and the letters those fonts show as bullets.
+BULLETS = frozenset("•●○◦▪■□◆◇►▶➢➤✓✔·")
+# Dashes and asterisks are bullets only when a space follows ("- item", not "-5 °C").
+_DASHES = frozenset("-–—*")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+_NUMBER = re.compile(r"^(\d{1,3})[.)]\s*(?=\S)")
+_SMALL_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
+_INNER_BULLET = re.compile(r"(\S)([•●▪■◆►➢➤])\s*")
+_MARGIN = 2.0  # points of slack around the page box before text counts as off the page
+
+
+@dataclass
+class Line:
+    """One line of text on a page; positions in points from the page's top-left corner."""
+
+    text: str
+    """The text after any list marker."""
+    left: float
+    """Where the line (its marker, if any) starts."""
+    text_left: float
+    """Where the text after the marker starts (= `left` without a marker)."""
+    top: float
+    """The baseline of its main text, from the top of the page."""
+    size: float
+    """The drawn size of its main text."""
+    marker: str | None = None
+    """"bullet" or "number" when the line starts with a list marker."""
+
+
+@dataclass
+class _Piece:
+    text: str
+    left: float
+    top: float
+    size: float
+
+
+def page_lines(page: Any) -> tuple[list[Line], float, float]:
+    """The page's lines in pypdf's order, and the page's shown width and height."""
+    box = page.cropbox
+    x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+    rotation = int(page.rotation or 0) % 360
+    width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+
+    def place(x: float, y: float) -> tuple[float, float]:
+        # Where a point in PDF space (origin bottom-left) shows after the page's /Rotate.
+        if rotation == 90:
+            return y - y0, x - x0
+        if rotation == 180:
+            return x1 - x, y - y0
+        if rotation == 270:
+            return y1 - y, x1 - x
+        return x - x0, y1 - y
+
+    lines: list[list[_Piece]] = [[]]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text:
+            return
+        _, _, c, d, e, f = _multiply(tm, cm)
+        left, top = place(e, f)
+        # Off the page: beamer parks the not-yet-shown parts of an overlay there.
+        shown = -_MARGIN <= left <= width + _MARGIN and -_MARGIN <= top <= height + _MARGIN
+        drawn = size * math.hypot(c, d)
+        parts = text.split("\n")
+        for index, part in enumerate(parts):
+            if part and shown:
+                lines[-1].append(_Piece(part, left, top, drawn))
+            if index < len(parts) - 1:
+                lines.append([])
+
+    page.extract_text(visitor_text=visit)
+    built = [line for pieces in lines if (line := _line(pieces)) is not None]
+    return built, width, height
+
+
+def _line(pieces: list[_Piece]) -> Line | None:
+    shown = [p for p in pieces if p.text.strip()]
+    if not shown:
+        return None
+    main = max(shown, key=lambda p: len(p.text.strip()))
+    text = "".join(p.text for p in pieces).strip()
+    first = shown[0]
+    line = Line(text, first.left, first.left, main.top, main.size)
+    head = first.text.strip()
+    if (
+        head[0] in BULLETS
+        or _PRIVATE_USE.match(head[0])
+        or (head[0] in _DASHES and text[1:2] == " ")
+    ):
+        line.marker = "bullet"
+        line.text = text[1:].strip()
+        # The glyph is usually a piece of its own, in a symbol font; the text follows.
+        if len(head) == 1 and len(shown) > 1:
+            line.text_left = shown[1].left
+        else:
+            line.text_left = first.left + 0.6 * main.size
+    elif (
+        _SMALL_NUMBER.match(head)
+        and len(shown) > 1
+        and first.size < 0.8 * main.size
+        and text[len(head) : len(head) + 1].isspace()
+    ):
+        # LaTeX beamer draws an enumeration's number in a small font, then a space; a
+        # superscript (an affiliation's "1Universität") has no space after it.
+        line.marker = "number"
+        line.text = text[len(head) :].strip()
+        line.text_left = shown[1].left
+    elif (number := _NUMBER.match(text)) is not None:
+        line.marker = "number"
+        line.text = text[number.end() :].strip()
+    if not line.text:
+        return None
+    # Bullets inside a line (table cells exported as bulleted text) keep words apart.
+    line.text = _INNER_BULLET.sub(r"\1 \2 ", line.text)
+    return line
+
+
+def _multiply(m: list[float], n: list[float]) -> tuple[float, float, float, float, float, float]:
+    """The product of two PDF matrices [a b c d e f]: `m` applied first, then `n`."""
+    return (
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    )

@@ -1,0 +1,67 @@
+"""Microsoft Forms' responses workbook: a row per respondent, a column per question.
+
+Names and e-mail addresses sit in their own columns; they are skipped, never read.
+"""
+
+from __future__ import annotations
+
+from eventreport.model import PollExport
+from eventreport.readers._forms import Table, questions
+from eventreport.readers._sheet import Book, Sheet, find_row
+
+NAME = "microsoft-forms"
+LABEL = "Microsoft Forms responses (.xlsx)"
+# The first three columns, in English and in Dutch.
+_ID = ("ID", "Id")
+_START = ("Start time", "Begintijd")
+_DONE = ("Completion time", "Tijd van voltooien")
+_SIGNATURE = "ID | Start time | Completion time (Dutch: ID | Begintijd | Tijd van voltooien)"
+# Columns about the respondent or the scoring, not questions. The Dutch quiz columns are
+# unverified, taken from the English pattern.
+_SKIP = frozenset(
+    {
+        "Email", "E-mail", "Name", "Naam",
+        "Last modified time", "Tijd van laatste wijziging",
+        "Total points", "Quiz feedback", "Totaal aantal punten", "Feedback over de test",
+    }
+)  # fmt: skip
+_SKIP_PREFIXES = ("Points - ", "Feedback - ", "Punten - ")
+
+
+def mismatch(book: Book) -> str | None:
+    """The first sheet's header starts ID | Start time | Completion time."""
+    sheet = book.sheets[0] if book.sheets else None
+    if sheet is None:
+        return "the file holds no sheet"
+    if _header_row(sheet):
+        return None
+    found = " | ".join(sheet.texts(1)[:3]) or "(nothing)"
+    return f"{sheet.where(1)} starts {found}, not {_SIGNATURE}"
+
+
+def read(book: Book, session: int | None = None) -> PollExport:
+    """Every question column, counts derived from the answers."""
+    why = mismatch(book)
+    if why is not None:
+        raise book.fail(
+            f"this is not a Microsoft Forms responses file ({why}); use 'Open results in "
+            "Excel' in Microsoft Forms and keep the file unchanged, or choose the right poll tool"
+        )
+    if session is not None:
+        raise book.fail("a Microsoft Forms export has no sessions; leave out 'session'")
+    sheet = book.sheets[0]
+    header_row = _header_row(sheet)
+    columns = [
+        (column, title)
+        for column, title in enumerate(sheet.texts(header_row), 1)
+        if column > 3 and title and title not in _SKIP and not title.startswith(_SKIP_PREFIXES)
+    ]
+    table = Table(book, sheet, header_row, respondent_column=1, time_column=3, separator=";")
+    return PollExport(source=book.path, tool=NAME, questions=questions(table, columns))
+
+
+def _header_row(sheet: Sheet) -> int:
+    row = find_row(sheet, _ID, limit=10)
+    if row and sheet.text(row, 2) in _START and sheet.text(row, 3) in _DONE:
+        return row
+    return 0
