@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # chromium: the browser the WCAG tests audit the HTML in (tests/a11y.py); Playwright
 # cannot download its own browser here. nodejs/npm only where npm is missing.
-debian=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
-  chromium)
+# fonts-symbola: outline emoji, so a quoted 👍 is drawn (and embedded, as PDF/UA needs).
+debian=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-symbola
+  poppler-utils chromium)
 command -v npm >/dev/null || debian+=(nodejs npm)
 missing=()
 for pkg in "${debian[@]}"; do

@@ -21,10 +21,11 @@ from conftest import (
     write_event,
 )
 
-from eventreport.assemble import assemble, largest_remainder
+from eventreport.assemble import assemble
 from eventreport.errors import SourceError
 from eventreport.manifest import load_event
 from eventreport.model import Report
+from eventreport.pollview import largest_remainder
 from eventreport.render.html import render_page
 from eventreport.templating import environment
 from eventreport.textutil import human_size
