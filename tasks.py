@@ -202,6 +202,12 @@ def test(c: Context, k: str = "") -> None:
     c.run(f"{sys.executable} -m pytest" + (f" -k {k!r}" if k else ""), pty=False)
 
 
+@task(help={"repeat": "rounds per figure (medians are printed)"})
+def bench(c: Context, repeat: int = 7) -> None:
+    """Time deck reading against the floor and markitdown; memory on a 500-slide deck."""
+    c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat}", pty=False)
+
+
 @task
 def lint(c: Context) -> None:
     """Check code style and types (ruff, mypy)."""
@@ -217,4 +223,4 @@ def clean(c: Context) -> None:
     print("Removed build/.")
 
 
-namespace = Collection(build, proofs, publish, extract, test, lint, clean)
+namespace = Collection(build, proofs, publish, extract, test, bench, lint, clean)

@@ -6,6 +6,7 @@ so when handed the other. Later formats register in `DECK_READERS` or `POLL_READ
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,14 @@ __all__ = [
 class DeckReader(Protocol):
     """Reads one deck file."""
 
-    def __call__(self, path: Path, *, include_hidden: bool = ..., notes: bool = ...) -> Deck: ...
+    def __call__(
+        self,
+        path: Path,
+        *,
+        include_hidden: bool = ...,
+        notes: bool = ...,
+        archive: zipfile.ZipFile | None = ...,
+    ) -> Deck: ...
 
 
 class PollReader(Protocol):
@@ -109,25 +117,36 @@ def read_source(
 ) -> Deck | PollExport:
     """Read a deck or a poll export; deck options and poll options apply to their kind."""
     sniffed = sniff(path)
-    if _find(POLL_READERS, sniffed) is not None:
-        return _read_poll(path, sniffed, tool, session)
-    return _read_deck(path, sniffed, include_hidden, notes)
+    try:
+        if _find(POLL_READERS, sniffed) is not None:
+            return _read_poll(path, sniffed, tool, session)
+        return _read_deck(path, sniffed, include_hidden, notes)
+    finally:
+        sniffed.close()
 
 
 def read_deck(path: Path, *, include_hidden: bool = False, notes: bool = False) -> Deck:
     """Read a slide deck; hidden slides and speaker notes stay out unless asked for."""
-    return _read_deck(path, sniff(path), include_hidden, notes)
+    sniffed = sniff(path)
+    try:
+        return _read_deck(path, sniffed, include_hidden, notes)
+    finally:
+        sniffed.close()
 
 
 def read_poll(path: Path, tool: str = "auto", *, session: int | None = None) -> PollExport:
     """Read a poll export; `tool="auto"` recognises the tool, `session` picks a reset."""
-    return _read_poll(path, sniff(path), tool, session)
+    sniffed = sniff(path)
+    try:
+        return _read_poll(path, sniffed, tool, session)
+    finally:
+        sniffed.close()
 
 
 def _read_deck(path: Path, sniffed: Sniffed, include_hidden: bool, notes: bool) -> Deck:
     deck = _find(DECK_READERS, sniffed)
     if deck is not None:
-        return deck.read(path, include_hidden=include_hidden, notes=notes)
+        return deck.read(path, include_hidden=include_hidden, notes=notes, archive=sniffed.archive)
     poll = _find(POLL_READERS, sniffed)
     if poll is not None:
         raise ReadError(

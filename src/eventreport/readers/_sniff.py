@@ -26,6 +26,13 @@ class Sniffed:
     """Up to the first 1 KiB."""
     members: frozenset[str] | None
     """Zip member names, or None when the file is not a zip."""
+    archive: zipfile.ZipFile | None = None
+    """The zip, left open for the reader: its directory is then read once, not twice."""
+
+    def close(self) -> None:
+        """Close the zip, if the reader did not."""
+        if self.archive is not None:
+            self.archive.close()
 
     @property
     def is_pdf(self) -> bool:
@@ -58,11 +65,10 @@ def sniff(path: Path) -> Sniffed:
     if not head.startswith(_ZIP_MAGICS):
         return Sniffed(head, None)
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = frozenset(archive.namelist())
+        archive = zipfile.ZipFile(path)
     except ZIP_ERRORS:
         raise ReadError(path, damaged_zip_message()) from None
-    return Sniffed(head, members)
+    return Sniffed(head, frozenset(archive.namelist()), archive)
 
 
 def damaged_zip_message() -> str:

@@ -49,11 +49,12 @@ class SafeZip:
         max_part: int = MAX_PART,
         max_total: int = MAX_TOTAL,
         max_members: int = MAX_MEMBERS,
+        archive: zipfile.ZipFile | None = None,
     ) -> None:
         self.path = path
         self._max_part, self._max_total = max_part, max_total
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = archive if archive is not None else zipfile.ZipFile(path)
             infos = self._zip.infolist()
         except ZIP_ERRORS:
             raise ReadError(path, damaged_zip_message()) from None

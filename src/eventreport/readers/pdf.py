@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,13 @@ _OVERLAY_SHARE = 0.9
 Page = tuple[list[Line], float, float]
 
 
-def read_pdf(path: Path, *, include_hidden: bool = False, notes: bool = False) -> Deck:
+def read_pdf(
+    path: Path,
+    *,
+    include_hidden: bool = False,
+    notes: bool = False,
+    archive: zipfile.ZipFile | None = None,  # a PDF is never a zip; here for the protocol
+) -> Deck:
     """Read a PDF deck, one slide per page; `include_hidden` and `notes` have no effect."""
     try:
         reader = PdfReader(path)

@@ -7,6 +7,7 @@ relationships; only the parts a slide uses are parsed (see `_opc`), through the 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from eventreport.errors import ReadError
@@ -24,10 +25,17 @@ _SAVE_AGAIN = "open the file in PowerPoint and save it again"
 _PRESENTATION = f"{{{P}}}presentation"
 
 
-def read_pptx(path: Path, *, include_hidden: bool = False, notes: bool = False) -> Deck:
-    """Read a PowerPoint deck; hidden slides and speaker notes only when asked for."""
-    with SafeZip(path) as archive:
-        package = Package(archive)
+def read_pptx(
+    path: Path,
+    *,
+    include_hidden: bool = False,
+    notes: bool = False,
+    archive: zipfile.ZipFile | None = None,
+) -> Deck:
+    """Read a PowerPoint deck; hidden slides and speaker notes only when asked for.
+    `archive` is the file already opened as a zip (by the format check), if it was."""
+    with SafeZip(path, archive=archive) as safe:
+        package = Package(safe)
         main = package.main_part()
         presentation = package.xml(main)
         if presentation.tag != _PRESENTATION:
