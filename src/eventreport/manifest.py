@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
-from .readers import tool_problem
 from .model import (
     DeckSource,
     Event,
@@ -19,6 +18,7 @@ from .model import (
     Session,
     Speaker,
 )
+from .readers import tool_problem
 from .writeup import WriteupParser
 from .yamlfile import Mapping, load_file
 
