@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fixtures
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,3 +239,18 @@ def sample_tree(sample_build: SampleBuild) -> Any:
     import lxml.html
 
     return lxml.html.parse(str(sample_build.html)).getroot()
+
+
+# --- Generated files shared by the reader and extract tests ---------------------------
+
+
+@pytest.fixture(scope="module")
+def deck_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A deck with every kind of block (tests/fixtures.py: make_deck)."""
+    return fixtures.make_deck(tmp_path_factory.mktemp("deck"))
+
+
+@pytest.fixture(scope="module")
+def menti_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Mentimeter export with every slide type (tests/fixtures.py: make_mentimeter)."""
+    return fixtures.make_mentimeter(tmp_path_factory.mktemp("menti"))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from fixtures import LINK_URL, STATEMENT, make_deck, make_mentimeter
+from fixtures import LINK_URL, STATEMENT
 
 from eventreport.extract import to_json, to_markdown
 from eventreport.model import (
@@ -19,16 +18,6 @@ from eventreport.model import (
     TableBlock,
 )
 from eventreport.readers import read_source
-
-
-@pytest.fixture(scope="module")
-def deck_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_deck(tmp_path_factory.mktemp("deck"))
-
-
-@pytest.fixture(scope="module")
-def menti_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_mentimeter(tmp_path_factory.mktemp("menti"))
 
 
 def test_deck_json_shape(deck_file: Path) -> None:

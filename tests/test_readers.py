@@ -14,7 +14,6 @@ from fixtures import (
     STATEMENT,
     as_slideshow,
     encrypt_pdf,
-    make_deck,
     make_mentimeter,
     make_pdf_deck,
     make_workbook,
@@ -42,16 +41,6 @@ from eventreport.readers import read_deck, read_poll, read_source
 
 DECKS = CORPUS / "decks"
 POLLS = CORPUS / "polls"
-
-
-@pytest.fixture(scope="module")
-def deck_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_deck(tmp_path_factory.mktemp("deck"))
-
-
-@pytest.fixture(scope="module")
-def menti_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_mentimeter(tmp_path_factory.mktemp("menti"))
 
 
 def read_error(path: Path) -> str:

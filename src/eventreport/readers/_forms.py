@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from eventreport.model import Option, Question, QuestionType, Response
+from eventreport.model import Option, PollExport, Question, QuestionType, Response
 from eventreport.readers._sheet import Book, Sheet, moment
 
 _RATING = range(0, 11)
@@ -70,6 +70,61 @@ class Table:
             respondent=who or str(answer.row - self.header_row),
             time=when,
         )
+
+
+@dataclass(frozen=True)
+class FormsLayout:
+    """What sets one forms tool's responses file apart; the reading is the same."""
+
+    name: str
+    """The tool's id in event.yaml."""
+    product: str
+    """The product, as messages name it."""
+    export_hint: str
+    """How to get the file from the product again."""
+    header_row: Callable[[Sheet], int]
+    """The header's row number in the first sheet, 0 when it is not there."""
+    first_question: int
+    """The first column that can hold a question (the ones before are about the answer)."""
+    skip: Callable[[str], bool]
+    """True for a column about the respondent or the scoring, never read."""
+    respondent_column: int | None
+    """Column with the tool's own respondent number, if it has one."""
+    time_column: int
+    """Column with the time of the answer."""
+    separator: str
+    """What joins several choices in one cell."""
+
+
+def read_responses(
+    book: Book, session: int | None, layout: FormsLayout, why: str | None
+) -> PollExport:
+    """Every question column of a forms export, counts derived from the answers.
+
+    `why` is the tool's reason the file is not its export, or None when it is."""
+    if why is not None:
+        raise book.fail(
+            f"this is not a {layout.product} responses file ({why}); {layout.export_hint}"
+            " and keep the file unchanged, or choose the right poll tool"
+        )
+    if session is not None:
+        raise book.fail(f"a {layout.product} export has no sessions; leave out 'session'")
+    sheet = book.sheets[0]
+    header_row = layout.header_row(sheet)
+    columns = [
+        (column, title)
+        for column, title in enumerate(sheet.texts(header_row), 1)
+        if column >= layout.first_question and title and not layout.skip(title)
+    ]
+    table = Table(
+        book,
+        sheet,
+        header_row,
+        respondent_column=layout.respondent_column,
+        time_column=layout.time_column,
+        separator=layout.separator,
+    )
+    return PollExport(source=book.path, tool=layout.name, questions=questions(table, columns))
 
 
 def questions(table: Table, columns: Sequence[tuple[int, str]]) -> tuple[Question, ...]:

@@ -6,7 +6,7 @@ The e-mail address column, when the form collects it, is skipped, never read.
 from __future__ import annotations
 
 from eventreport.model import PollExport
-from eventreport.readers._forms import Table, questions
+from eventreport.readers._forms import FormsLayout, read_responses
 from eventreport.readers._sheet import Book, Sheet, find_row
 
 NAME = "google-forms"
@@ -29,25 +29,22 @@ def mismatch(book: Book) -> str | None:
 
 def read(book: Book, session: int | None = None) -> PollExport:
     """Every question column (a grid's `Question [Row]` columns as one), counts derived."""
-    why = mismatch(book)
-    if why is not None:
-        raise book.fail(
-            f"this is not a Google Forms responses file ({why}); download the responses "
-            "from Google Forms as .csv and keep the file unchanged, or choose the right poll tool"
-        )
-    if session is not None:
-        raise book.fail("a Google Forms export has no sessions; leave out 'session'")
-    sheet = book.sheets[0]
-    header_row = _header_row(sheet)
-    columns = [
-        (column, title)
-        for column, title in enumerate(sheet.texts(header_row), 1)
-        if column > 1 and title and title not in _SKIP
-    ]
-    # Google Forms numbers no respondents; the row below the header stands in for one.
-    table = Table(book, sheet, header_row, respondent_column=None, time_column=1, separator=", ")
-    return PollExport(source=book.path, tool=NAME, questions=questions(table, columns))
+    return read_responses(book, session, LAYOUT, mismatch(book))
 
 
 def _header_row(sheet: Sheet) -> int:
     return find_row(sheet, _TIME, limit=5)
+
+
+# Google Forms numbers no respondents; the row below the header stands in for one.
+LAYOUT = FormsLayout(
+    name=NAME,
+    product="Google Forms",
+    export_hint="download the responses from Google Forms as .csv",
+    header_row=_header_row,
+    first_question=2,
+    skip=lambda title: title in _SKIP,
+    respondent_column=None,
+    time_column=1,
+    separator=", ",
+)

@@ -6,7 +6,7 @@ Names and e-mail addresses sit in their own columns; they are skipped, never rea
 from __future__ import annotations
 
 from eventreport.model import PollExport
-from eventreport.readers._forms import Table, questions
+from eventreport.readers._forms import FormsLayout, read_responses
 from eventreport.readers._sheet import Book, Sheet, find_row
 
 NAME = "microsoft-forms"
@@ -41,23 +41,7 @@ def mismatch(book: Book) -> str | None:
 
 def read(book: Book, session: int | None = None) -> PollExport:
     """Every question column, counts derived from the answers."""
-    why = mismatch(book)
-    if why is not None:
-        raise book.fail(
-            f"this is not a Microsoft Forms responses file ({why}); use 'Open results in "
-            "Excel' in Microsoft Forms and keep the file unchanged, or choose the right poll tool"
-        )
-    if session is not None:
-        raise book.fail("a Microsoft Forms export has no sessions; leave out 'session'")
-    sheet = book.sheets[0]
-    header_row = _header_row(sheet)
-    columns = [
-        (column, title)
-        for column, title in enumerate(sheet.texts(header_row), 1)
-        if column > 3 and title and title not in _SKIP and not title.startswith(_SKIP_PREFIXES)
-    ]
-    table = Table(book, sheet, header_row, respondent_column=1, time_column=3, separator=";")
-    return PollExport(source=book.path, tool=NAME, questions=questions(table, columns))
+    return read_responses(book, session, LAYOUT, mismatch(book))
 
 
 def _header_row(sheet: Sheet) -> int:
@@ -65,3 +49,16 @@ def _header_row(sheet: Sheet) -> int:
     if row and sheet.text(row, 2) in _START and sheet.text(row, 3) in _DONE:
         return row
     return 0
+
+
+LAYOUT = FormsLayout(
+    name=NAME,
+    product="Microsoft Forms",
+    export_hint="use 'Open results in Excel' in Microsoft Forms",
+    header_row=_header_row,
+    first_question=4,
+    skip=lambda title: title in _SKIP or title.startswith(_SKIP_PREFIXES),
+    respondent_column=1,
+    time_column=3,
+    separator=";",
+)
