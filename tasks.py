@@ -48,9 +48,16 @@ EVENT_HELP = "the event folder's name under sources/ (default: every event)"
         "event": EVENT_HELP,
         "final": "the version to publish: refuses while a session is not approved",
         "force": "with --final: go ahead without every approval (the output says so)",
+        "strict": "fail when there are warnings (for CI and careful final checks)",
     }
 )
-def build(c: Context, event: str | None = None, final: bool = False, force: bool = False) -> None:
+def build(
+    c: Context,
+    event: str | None = None,
+    final: bool = False,
+    force: bool = False,
+    strict: bool = False,
+) -> None:
     """Build the report (HTML page and PDF) for one event, or for every event."""
     _package()
     from eventreport.build import build as build_event
@@ -72,6 +79,8 @@ def build(c: Context, event: str | None = None, final: bool = False, force: bool
             pages = f", {out.pages} pages" if out.pages else ""
             rel = out.path.relative_to(BUILD / result.slug)
             print(f"  {rel}  ({human_size(out.size, 'en')}{pages})")
+        if strict and result.warnings:
+            raise Exit(f"--strict: {len(result.warnings)} warning(s), see above.", code=1)
 
 
 def _step(step: str) -> None:

@@ -10,7 +10,6 @@ import lxml.html
 import page
 import pytest
 from conftest import SAMPLE, SAMPLE_SLUG, SampleBuild, copy_sample, line_of
-from jinja2 import UndefinedError
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
@@ -265,11 +264,28 @@ def test_failure_while_writing_keeps_old_output(built_copy: tuple[Path, Path]) -
         '{% if medium == "print" %}{{ no_such_thing }}{% endif %}', encoding="utf-8"
     )
     steps: list[str] = []
-    with pytest.raises((UndefinedError, RenderError)):
+    with pytest.raises(RenderError) as info:
         build(event_dir, out_root, progress=steps.append)
+    # The message names the house-style template and its line, not a traceback.
+    assert info.value.path == event_dir.resolve() / "templates" / "parts" / "verse.html"
+    assert info.value.location == "line 1"
+    assert "'no_such_thing' is undefined" in info.value.message
     assert any("PDF" in step for step in steps), steps  # it got as far as the PDF
     assert snapshot(out_root / SAMPLE_SLUG) == before
     assert sorted(p.name for p in out_root.iterdir()) == [SAMPLE_SLUG]
+
+
+def test_a_session_file_no_session_uses_is_reported(tmp_path: Path) -> None:
+    event_dir = copy_sample(tmp_path / "sources")
+    (event_dir / "sessions" / "extra.md").write_text("Vergeten tekst.\n", encoding="utf-8")
+    result = build(event_dir, tmp_path / "build")
+    (warning,) = result.warnings
+    assert "sessions/extra.md" in warning and "no session in event.yaml uses this file" in warning
+    assert "Vergeten tekst" not in (tmp_path / "build" / SAMPLE_SLUG / "index.html").read_text()
+
+
+def test_the_sample_builds_without_warnings(tmp_path: Path) -> None:
+    assert build(copy_sample(tmp_path / "sources"), tmp_path / "build").warnings == ()
 
 
 def test_house_style_in_the_event_folder_is_used(tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import lxml.html
 import pytest
 from conftest import MentiQuestion, SlideSpec, line_of, make_mentimeter, make_pptx, write_event
+from PIL import Image
 
 from eventreport.errors import SourceError
 from eventreport.manifest import load_event
@@ -259,7 +261,7 @@ def test_skipped_heading_level(event) -> None:
 def test_picture_without_alt_text(event) -> None:
     root = event(sessions={"welkom": "Tekst.\n\n![](media/foto.png)\n"})
     (root / "media").mkdir()
-    (root / "media" / "foto.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (8, 8), "navy").save(root / "media" / "foto.png")
     md = root / "sessions" / "welkom.md"
     check(fails(root), md, line_of(md, "foto.png"), "no description", "![")
 
@@ -280,10 +282,65 @@ def test_picture_with_spaces_and_accents_in_its_name(event) -> None:
     # disk has the plain name, and that is the file to check and copy.
     root = event(sessions={"welkom": "Tekst.\n\n![Een foto](<media/café foto.png>)\n"})
     (root / "media").mkdir()
-    (root / "media" / "café foto.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (8, 8), "navy").save(root / "media" / "café foto.png")
     loaded = load_event(root)
     (part,) = [p for p in loaded.sessions[0].parts if isinstance(p, MarkdownPart)]
     assert part.assets == ("media/café foto.png",)
+
+
+def test_picture_that_is_not_a_picture(event) -> None:
+    root = event(sessions={"welkom": "Tekst.\n\n![Een foto](media/foto.png)\n"})
+    (root / "media").mkdir()
+    (root / "media" / "foto.png").write_text("dit is tekst, geen plaatje", encoding="utf-8")
+    md = root / "sessions" / "welkom.md"
+    check(fails(root), md, 3, "'media/foto.png' is not a picture", "PNG or JPEG")
+
+
+def test_picture_linked_from_outside_the_event(event, tmp_path: Path) -> None:
+    # A symbolic link inside the folder to a file elsewhere would publish that file.
+    outside = tmp_path / "elders.png"
+    Image.new("RGB", (8, 8), "navy").save(outside)
+    root = event(sessions={"welkom": "Tekst.\n\n![Een foto](media/foto.png)\n"})
+    (root / "media").mkdir()
+    (root / "media" / "foto.png").symlink_to(outside)
+    md = root / "sessions" / "welkom.md"
+    check(fails(root), md, 3, "link to a file outside the event folder")
+
+
+def test_slide_range_too_wide(event) -> None:
+    error, md = session_error(event, "```slides\ndeck: talk\nslides: 1-999999999\n```\n")
+    check(error, md, 3, "spans more than 1000 slides")
+
+
+def test_picture_in_the_closing_text(event) -> None:
+    yaml = textwrap.dedent(EVENT) + "closing: 'Tot ziens. ![Logo](media/logo.png)'\n"
+    root = event(yaml=yaml)
+    check(fails(root), root / "event.yaml", line_of(root / "event.yaml", "closing:"),
+          "closing text shows a picture")  # fmt: skip
+
+
+def test_yaml_nested_too_deeply(event) -> None:
+    root = event(yaml=textwrap.dedent(EVENT) + "credits: " + "[" * 5000 + "]" * 5000 + "\n")
+    error = fails(root)
+    assert error.path == root / "event.yaml"
+    assert "too deeply" in error.message
+
+
+def test_misspelt_block_name(event) -> None:
+    # Left alone, "```slide" would print its instructions in the report as code.
+    error, md = session_error(event, "Tekst.\n\n```slide\ndeck: talk\nslides: 1\n```\n")
+    check(error, md, 3, "```slide is not a kind of block", "did you mean ```slides?")
+
+
+def test_unclosed_block(event) -> None:
+    error, md = session_error(event, "Tekst.\n\n```poll\npoll: menti\nquestion: 1\n")
+    check(error, md, 3, "```poll block opened here is not closed")
+
+
+def test_ordinary_code_block_is_left_alone(event) -> None:
+    root = event(sessions={"welkom": "```python\nprint('hoi')\n```\n"})
+    (part,) = load_event(root).sessions[0].parts
+    assert isinstance(part, MarkdownPart) and "<code" in part.html
 
 
 def test_empty_verse(event) -> None:
@@ -399,3 +456,20 @@ def test_inserts_are_parsed_with_their_lines(event) -> None:
         line_of(md, "```slides", 2),
         line_of(md, "```poll"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a: 1\n\tb: 2\n", 2, "a tab character; indent with spaces"),
+        ("title: Stelling 1: iets\n", 1, "a ': ' inside a value; put the whole value in quotes"),
+        ("a: 1\nb: 'open\nc: 2\nd: 3\n", 2, "a quotation mark opened here is not closed"),
+    ],
+)
+def test_yaml_mistakes_in_plain_words(tmp_path: Path, text: str, line: int, words: str) -> None:
+    from eventreport.yamlfile import load_text
+
+    with pytest.raises(SourceError) as info:
+        load_text(text, tmp_path / "event.yaml")
+    assert info.value.location == f"line {line}"
+    assert words in info.value.message

@@ -20,7 +20,6 @@ from eventreport.build import build
 from eventreport.errors import ApprovalError, SourceError
 from eventreport.manifest import load_event
 from eventreport.proofs.document import Proof, make_proofs
-from eventreport.proofs.linenumbers import _DIGITS
 from eventreport.proofs.rounds import load_approvals, load_rounds, record_approval
 
 SENT = dt.date(2020, 9, 10)
@@ -121,24 +120,65 @@ def test_marked_changes_pass_the_pdf_and_wcag_checks(round1: Round1, tmp_path: P
     assert axe_violations(proof.html) == []
 
 
-def test_line_numbers_are_strokes_inside_artifacts(round1: Round1) -> None:
-    proof = round1.proofs["suze-hageman"]
-    assert proof.lines > 40  # her session runs over more than a page of text
-    # Every digit of 1..N is drawn as its seven-segment strokes, all inside /Artifact.
-    expected = sum(len(_DIGITS[d]) for n in range(1, proof.lines + 1) for d in str(n))
-    strokes_in_artifacts = 0
-    with pikepdf.open(proof.pdf) as pdf:
-        for pdf_page in pdf.pages:
+# Strokes per digit of a seven-segment display, written out here rather than taken
+# from the code under test.
+SEGMENTS = {"0": 6, "1": 2, "2": 5, "3": 5, "4": 4, "5": 5, "6": 6, "7": 3, "8": 7, "9": 6}
+
+
+def _artifact_strokes(pdf_page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
+    """(x1, y1, x2, y2) of the grey (0.35 G) lines inside /Artifact marked content: the
+    line numbers. WeasyPrint's own artifacts (box borders) are drawn in other colours."""
+    strokes: list[tuple[float, float, float, float]] = []
+    inside, grey, start = False, False, (0.0, 0.0)
+    for operands, operator in pikepdf.parse_content_stream(pdf_page):
+        name = str(operator)
+        if name == "BMC" and operands and str(operands[0]) == "/Artifact":
+            inside, grey = True, False
+        elif name == "EMC":
             inside = False
-            for operands, operator in pikepdf.parse_content_stream(pdf_page):
-                name = str(operator)
-                if name == "BMC" and operands and str(operands[0]) == "/Artifact":
-                    inside = True
-                elif name == "EMC":
-                    inside = False
-                elif name == "S" and inside:
-                    strokes_in_artifacts += 1
-    assert strokes_in_artifacts == expected
+        elif inside and name == "G":
+            grey = abs(float(operands[0]) - 0.35) < 1e-6
+        elif inside and grey and name == "m":
+            start = (float(operands[0]), float(operands[1]))
+        elif inside and grey and name == "l":
+            strokes.append((*start, float(operands[0]), float(operands[1])))
+    return strokes
+
+
+def _text_baselines(reader: PdfReader, index: int) -> list[float]:
+    """Baselines (PDF points from the bottom) of the text drawn on a page."""
+    found: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return found
+
+
+def test_line_numbers_sit_on_text_lines_inside_artifacts(round1: Round1) -> None:
+    proof = round1.proofs["suze-hageman"]
+    reader = PdfReader(proof.pdf)
+    numbers: list[float] = []
+    strokes_total = 0
+    with pikepdf.open(proof.pdf) as pdf:
+        for index, pdf_page in enumerate(pdf.pages):
+            strokes = _artifact_strokes(pdf_page)
+            strokes_total += len(strokes)
+            # Within one number the strokes' lower ends step by 3.3 pt at most (segments
+            # sit at 0, 3 and 6 units of 1.1 pt); the next line's number starts lower down.
+            lows = sorted(min(y1, y2) for _, y1, _, y2 in strokes)
+            clusters = [y for i, y in enumerate(lows) if i == 0 or y - lows[i - 1] > 3.5]
+            text = _text_baselines(reader, index)
+            for baseline in clusters:
+                assert any(abs(baseline - t) < 1.5 for t in text), (index + 1, baseline)
+            # The numbers stand in the left margin, left of the text column (25 mm).
+            assert all(max(x1, x2) < 25 / 25.4 * 72 for x1, _, x2, _ in strokes)
+            numbers.extend(clusters)
+    assert len(numbers) > 40  # her session runs over more than a page of text
+    expected = sum(SEGMENTS[d] for n in range(1, len(numbers) + 1) for d in str(n))
+    assert strokes_total == expected
 
 
 def test_cover_message_says_what_by_when_to_whom(round1: Round1) -> None:
@@ -280,3 +320,30 @@ def test_a_report_build_keeps_the_proofs(round1: Round1, tmp_path: Path) -> None
     before = sorted(p.name for p in (out / SAMPLE_SLUG / "proofs").iterdir())
     build(round1.event_dir, out)
     assert sorted(p.name for p in (out / SAMPLE_SLUG / "proofs").iterdir()) == before
+
+
+def test_approving_says_when_it_may_not_be_what_was_meant(round1: Round1, tmp_path: Path) -> None:
+    from eventreport.proofs.tasks import approve_session
+
+    event_dir = _copy_sample(tmp_path)
+    shutil.copytree(round1.event_dir / "proofs", event_dir / "proofs")
+    said = approve_session(event_dir, "pluryn", "Marleen Luimes", dt.date(2020, 9, 12))
+    assert said == "Recorded: 'pluryn' approved by Marleen Luimes on 2020-09-12 (round 1)."
+    said = approve_session(event_dir, "pluryn", "Jan Jansen", dt.date(2020, 9, 12))
+    assert "NB: Jan Jansen is not a speaker of this session (Marleen Luimes)" in said
+    welkom = event_dir / "sessions" / "welkom.md"
+    welkom.write_text(welkom.read_text(encoding="utf-8").replace("Samen werken", "Samenwerken"))
+    said = approve_session(event_dir, "welkom", "Diana Monissen", dt.date(2020, 9, 12))
+    assert "the text changed after round 1 was sent, so this approval does not count" in said
+
+
+def test_a_past_deadline_is_pointed_out(tmp_path: Path) -> None:
+    from eventreport.proofs.tasks import make
+
+    event_dir = _copy_sample(tmp_path)
+    late = make(event_dir, tmp_path / "build", speaker="marleen-luimes", send=False,
+                day=dt.date(2020, 10, 1), progress=lambda _: None)  # fmt: skip
+    assert late.startswith("WARNING the deadline in event.yaml (2020-09-24) is before")
+    on_time = make(event_dir, tmp_path / "build", speaker="marleen-luimes", send=False,
+                   day=SENT, progress=lambda _: None)  # fmt: skip
+    assert "WARNING" not in on_time

@@ -375,7 +375,9 @@ def test_english_report_uses_english_labels(tmp_path: Path) -> None:
     tree = lxml.html.document_fromstring(render_page(environment(TEMPLATES), report, "screen"))
     assert tree.get("lang") == "en"
     assert text(tree.xpath("//a[contains(@class, 'skip-link')]")[0]) == "Skip to content"
-    assert text(tree.xpath("//p[@class='download']/a")[0]).startswith("Download the presentation (")
+    assert text(tree.xpath("//p[@class='download']/a")[0]).startswith(
+        "Download the presentation by Anna de Vries ("
+    )
     assert "Result: 14 Eens, 12 Oneens" in text(tree)
     assert "6 May 2021" in text(tree.xpath("//header")[0])
 
@@ -501,7 +503,9 @@ def test_download_link_names_type_and_size(small: Rendered) -> None:
     # 'rich' says download: false, so only 'talk' is offered.
     assert [a.get("href") for a in links] == ["presentaties/talk.pptx"]
     size = (small.root / "decks" / "talk.pptx").stat().st_size
-    assert text(links[0]) == f"Download de presentatie (PPTX, {human_size(size, 'nl')})"
+    # The speaker's name makes the link say where it leads on its own.
+    expected = f"Download de presentatie van Anna de Vries (PPTX, {human_size(size, 'nl')})"
+    assert text(links[0]) == expected
     assert re.search(r"\(PPTX, \d+ kB\)$", text(links[0]))
     assert "presentationml" in links[0].get("type")
     assert [d.deck.id for d in small.report.downloads] == ["talk"]

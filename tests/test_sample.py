@@ -75,7 +75,9 @@ def test_download_lines_are_download_links(sample_tree: Any) -> None:
     links = sample_tree.xpath("//main//p[@class='download']/a")
     assert len(links) == len(wanted)
     for link in links:
-        assert normalise(link.text_content()).startswith("download de presentatie (")
+        assert normalise(link.text_content()).startswith("download de presentatie van ")
+    # Each link names its speakers, so no two read the same in a list of links.
+    assert len({normalise(link.text_content()) for link in links}) == len(links)
 
 
 def test_spoken_word_keeps_every_line(sample_tree: Any) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from .assemble import assemble, copy_targets
+from .errors import display_path
 from .manifest import load_event
-from .model import Report
+from .model import Event, Report
 from .proofs.rounds import require_approval
 from .proofs.text import session_blocks
 from .render.fonts import font_files
@@ -76,7 +77,9 @@ def build(
     # Everything is read and checked; from here on only the model is rendered.
     env = environment(templates, event_dir / "templates")
     page = render_page(env, report, "screen")
-    warnings = require_approval(event, session_blocks(page), force) if final else []
+    warnings = _unused_writeups(event)
+    if final:
+        warnings += require_approval(event, session_blocks(page), force)
     target = out_root / event.slug
     stage = out_root / f".{event.slug}.partial"
     shutil.rmtree(stage, ignore_errors=True)
@@ -98,6 +101,17 @@ def build(
         raise
     seconds = time.perf_counter() - started
     return BuildResult(event.slug, _outputs(target, event.slug), seconds, tuple(warnings))
+
+
+def _unused_writeups(event: Event) -> list[str]:
+    """Session files no session names: text someone wrote that the report leaves out."""
+    used = {s.source.resolve() for s in event.sessions}
+    return [
+        f"{display_path(md)}: no session in event.yaml uses this file, so the report leaves"
+        " it out; add the session under 'sessions:' or remove the file"
+        for md in sorted((event.root / "sessions").glob("*.md"))
+        if md.resolve() not in used
+    ]
 
 
 def copy_files(report: Report, folder: Path) -> None:

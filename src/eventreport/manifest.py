@@ -134,7 +134,7 @@ def load_event(root: Path) -> Event:
         decks=decks,
         polls=polls,
         links=_links(path, top),
-        closing=parser.render_inline_block(closing) if closing else None,
+        closing=parser.render_inline_block(closing, data.line_of("closing")) if closing else None,
         credits=top.text("credits", required=False),
         author=top.text("author", required=False) or organiser,
         proofs=_proofs(path, top),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pypdf import PdfReader
 
@@ -23,7 +24,7 @@ from .build import PROOFS, TEMPLATES, build, swap_in
 from .errors import ReportError
 from .manifest import load_event
 from .model import Event
-from .templating import environment
+from .templating import environment, render
 from .textutil import human_size, source_time, w3c
 
 VERSIONS = "versions"
@@ -75,7 +76,11 @@ def publish(
     progress: Callable[[str], None] = lambda _: None,
     before_swap: Callable[[Path], None] = lambda _: None,
 ) -> Published:
-    """Publish one event; `before_swap` lets tests fail the run at its last moment."""
+    """Publish one event.
+
+    `before_swap` runs on the finished set just before it replaces the published one: tests
+    use it to fail a publish at its last moment, as a full disk would, which a test cannot
+    make happen for real."""
     event_dir = event_dir.resolve()
     slug = event_dir.name  # the folder's name is the slug (load_event checks it)
     root = settings.folder.resolve()
@@ -100,7 +105,24 @@ def publish(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     changed = previous is None or previous["pdf"]["sha256"] != manifest["pdf"]["sha256"]
-    return Published(target, manifest["version"], changed, manifest, result.warnings)
+    warnings = result.warnings + _placeholder(settings.base_url)
+    return Published(target, manifest["version"], changed, manifest, warnings)
+
+
+# Names reserved for examples and tests (RFC 2606, RFC 6761): never a real site.
+_RESERVED = (".example", ".invalid", ".test", ".localhost", "example.com", "example.net",
+             "example.org")  # fmt: skip
+
+
+def _placeholder(base_url: str) -> tuple[str, ...]:
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host == "localhost" or host.endswith(_RESERVED):
+        return (
+            f"base_url {base_url} is a placeholder: the links in newsletter.html,"
+            " newsletter.txt and manifest.json lead nowhere until you set your site's"
+            " address in invoke.yaml (eventreport.base_url)",
+        )
+    return ()
 
 
 def _untouched(message: str, previous: dict[str, Any] | None) -> str:
@@ -198,7 +220,7 @@ def _version(
     env = environment(templates, event.root / "templates")
     context = {"event": event, "m": manifest, "N": NEWSLETTER[event.language]}
     for name in ("newsletter.html", "newsletter.txt"):
-        (stage / name).write_text(env.get_template(name).render(**context), encoding="utf-8")
+        (stage / name).write_text(render(env, name, **context), encoding="utf-8")
     return manifest
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -11,10 +12,14 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
     select_autoescape,
 )
 from markupsafe import Markup
 
+from .errors import RenderError
 from .labels import LABELS
 from .model import ListItem
 from .textutil import human_size, long_date
@@ -86,3 +91,33 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
     env.globals["all_labels"] = LABELS
     env.globals["templates_dir"] = str(templates)
     return env
+
+
+def render(env: Environment, name: str, **context: Any) -> str:
+    """Render template `name`; a mistake in a template (a house style's included) becomes a
+    RenderError naming the template file and line instead of a traceback."""
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateSyntaxError as exc:
+        where = Path(exc.filename) if exc.filename else Path(exc.name or name)
+        raise RenderError(where, f"template error: {exc.message}", f"line {exc.lineno}") from None
+    except TemplateNotFound as exc:
+        path, line = _template_frame(exc, name)
+        raise RenderError(
+            path, f"template '{exc.name}' not found; check the name in extends/include", line
+        ) from None
+    except TemplateError as exc:
+        path, line = _template_frame(exc, name)
+        raise RenderError(path, f"template error: {exc}", line) from None
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[Path, str | None]:
+    """The innermost template file and line in `exc`'s traceback (Jinja puts them there)."""
+    found: tuple[Path, str | None] = (Path(name), None)
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and Path(filename).is_file():
+            found = (Path(filename), f"line {trace.tb_lineno}")
+        trace = trace.tb_next
+    return found

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
 from urllib.parse import unquote
 
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from PIL import Image, UnidentifiedImageError
 
 from .errors import SourceError
 from .model import (
@@ -33,6 +36,24 @@ POLL_OPTIONS = (
     "poll", "question", "questions", "quote", "labels", "heading", "order", "session"
 )  # fmt: skip
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+MAX_RANGE = 1000  # a typo such as 1-999999999 must not try to list a billion slides
+
+
+def picture_problem(file: Path) -> str | None:
+    """What keeps `file` from being shown as a picture, or None. Checked here so the
+    message names the Markdown line, not the PDF engine's temporary file."""
+    if file.suffix.lower() == ".svg":
+        try:
+            etree.parse(str(file), etree.XMLParser(resolve_entities=False, no_network=True))
+        except (etree.XMLSyntaxError, OSError) as exc:
+            return f"is not a readable SVG file ({exc}); export it again"
+        return None
+    try:
+        with Image.open(file) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return f"is not a picture the report can show ({exc}); save it as PNG or JPEG"
+    return None
 
 
 class WriteupParser:
@@ -55,8 +76,11 @@ class WriteupParser:
         self._check_headings(tokens)
         parts: list[SourcePart] = []
         pending: list[Token] = []
+        lines = text.split("\n")
         for token in tokens:
             kind = token.info.strip().split(" ")[0] if token.type == "fence" else ""
+            if token.type == "fence":
+                self._check_fence(token, kind, lines)
             if kind not in DIRECTIVES:
                 pending.append(token)
                 continue
@@ -66,9 +90,38 @@ class WriteupParser:
         self._flush(pending, parts)
         return tuple(parts)
 
-    def render_inline_block(self, text: str) -> str:
-        """Markdown for a standalone text (the closing paragraph) as safe HTML."""
-        return self._render(_MD.parse(text))
+    def render_inline_block(self, text: str, line: int) -> str:
+        """Markdown for a standalone text (the closing paragraph, at `line` of event.yaml)
+        as safe HTML. It may not show pictures: they belong in a session."""
+        tokens = _MD.parse(text)
+        for token in tokens:
+            if any(child.type == "image" for child in token.children or []):
+                raise self.fail(
+                    line,
+                    "the closing text shows a picture; put pictures in a session's"
+                    " Markdown file, where they get their description checked and copied",
+                )
+        return self._render(tokens)
+
+    def _check_fence(self, token: Token, kind: str, lines: list[str]) -> None:
+        line = token.map[0] + 1 if token.map else 0
+        near = difflib.get_close_matches(kind.lower(), DIRECTIVES, n=1, cutoff=0.75)
+        if kind not in DIRECTIVES and near:
+            # Left alone it would be printed as a code block, instructions and all.
+            raise self.fail(
+                line,
+                f"```{kind} is not a kind of block; did you mean ```{near[0]}?"
+                f" (blocks: {', '.join(DIRECTIVES)})",
+            )
+        if kind in DIRECTIVES:
+            end = token.map[1] if token.map else 0
+            closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
+            if end <= line or not closing.startswith(token.markup):
+                raise self.fail(
+                    line,
+                    f"the ```{kind} block opened here is not closed; end it with"
+                    f" {token.markup} on a line of its own",
+                )
 
     # --- prose -----------------------------------------------------------------------
 
@@ -136,8 +189,19 @@ class WriteupParser:
                     f"the picture '{src}' must be a file inside the event folder,"
                     " e.g. media/photo.jpg (nothing is fetched from elsewhere)",
                 )
-            if not (self.root / relative).is_file():
+            file = self.root / relative
+            if not file.is_file():
                 raise self.fail(line, f"the picture '{src}' does not exist in the event folder")
+            # A link inside the folder may still point outside it; what is published must
+            # really live in the event's sources.
+            if not file.resolve().is_relative_to(self.root.resolve()):
+                raise self.fail(
+                    line,
+                    f"the picture '{src}' is a link to a file outside the event folder;"
+                    " copy the picture itself into the folder",
+                )
+            if problem := picture_problem(file):
+                raise self.fail(line, f"the picture '{src}' {problem}")
             found.append(str(relative))
         return found
 
@@ -224,6 +288,12 @@ class WriteupParser:
                 low, high = int(match[1]), int(match[2])
                 if low < 1 or high < low:
                     raise self.fail(where, f"'{item}' is not a range of slides; write e.g. 4-6")
+                if high - low >= MAX_RANGE:
+                    raise self.fail(
+                        where,
+                        f"'{item}' spans more than {MAX_RANGE} slides; no deck is that"
+                        " long, so check the numbers",
+                    )
                 numbers.extend(range(low, high + 1))
             else:
                 raise self.fail(

@@ -74,17 +74,38 @@ def load_text(text: str, path: Path, first_line: int = 1) -> Any:
     except SourceError as exc:
         raise SourceError(path, exc.message, _shift(exc.location, first_line)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        message, mark = _plain(exc)
         line = (mark.line if mark else 0) + first_line
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise SourceError(
-            path,
-            f"{problem}; check indentation, and put text containing ': ' or '#' in quotes",
-            f"line {line}",
-        ) from None
+        raise SourceError(path, message, f"line {line}") from None
+    except RecursionError:
+        raise SourceError(path, "nests lists or sections too deeply to read; simplify it") from None
     if first_line != 1:
         _offset(data, first_line - 1)
     return data
+
+
+def _plain(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
+    """The YAML parser's complaint in words a non-programmer can act on, and its line."""
+    problem = exc.problem or exc.context or "not valid YAML"
+    context = exc.context or ""
+    if "\\t" in problem:  # PyYAML writes the tab as backslash-t
+        return "a tab character; indent with spaces, never tabs", exc.problem_mark
+    if "quoted scalar" in context:
+        # The parser notices at the end of the file; the quote that was not closed is
+        # where the person has to look.
+        return (
+            "a quotation mark opened here is not closed; close it at the end of the text",
+            exc.context_mark,
+        )
+    if "mapping values are not allowed" in problem:
+        return (
+            "a ': ' inside a value; put the whole value in quotes, e.g. title: \"Stelling 1: ...\"",
+            exc.problem_mark,
+        )
+    return (
+        f"{problem}; check indentation, and put text containing ': ' or '#' in quotes",
+        exc.problem_mark or exc.context_mark,
+    )
 
 
 def load_file(path: Path) -> Any:

@@ -19,7 +19,7 @@ from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
 from ..render.html import page_context
 from ..render.pdf import LocalFetcher, write_pdf
-from ..templating import environment
+from ..templating import environment, render
 from ..textutil import long_date
 from .diff import mark_changes
 from .linenumbers import draw_numbers, layout, numbered_lines
@@ -103,9 +103,7 @@ def make_proofs(
     settings = _settings(event)
     report = assemble(event, progress)
     env = environment(templates, event_dir / "templates")
-    current = session_blocks(
-        env.get_template("report.html").render(**page_context(env, report, "screen"))
-    )
+    current = session_blocks(render(env, "report.html", **page_context(env, report, "screen")))
     rounds = load_rounds(event)
     number = rounds[-1].number + 1 if rounds else 1
     people = _speakers(event, speaker)
@@ -198,8 +196,10 @@ def _proof(
     pages: dict[str, str] = {}
     changes = 0
     for medium in ("screen", "print"):
-        page = env.get_template("proof.html").render(
-            **page_context(env, report, medium, ("proof.css",), proof_words=words, **context)
+        page = render(
+            env,
+            "proof.html",
+            **page_context(env, report, medium, ("proof.css",), proof_words=words, **context),
         )
         tree = lxml_html.document_fromstring(page)
         changes = _shape(tree, own, previous, words, medium)
@@ -215,7 +215,9 @@ def _proof(
     draw_numbers(pdf_path, lines, LEFT_NUMBERS_PT)
     message = stage / f"{person.id}.txt"
     message.write_text(
-        env.get_template("proof-message.txt").render(
+        render(
+            env,
+            "proof-message.txt",
             event=event,
             settings=settings,
             sessions=[s for s in event.sessions if s.id in own],

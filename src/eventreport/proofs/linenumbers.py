@@ -19,6 +19,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels; PDF user space is in points
+SAME_LINE_PX = 6.0  # baselines closer than this (a third of a line) are one line
 
 # Seven-segment digits: a readable shape made of straight strokes on a 4 x 6 grid.
 _SEGMENTS = {
@@ -44,9 +45,14 @@ def numbered_lines(document: Any, section_ids: set[str]) -> list[Line]:
     found: list[Line] = []
     for index, page in enumerate(document.pages):
         height = page.height
-        baselines = sorted(
-            {round(box.position_y + box.baseline, 1) for box in _lines(page._page_box, section_ids)}
-        )
+        baselines: list[float] = []
+        for y in sorted(
+            box.position_y + box.baseline for box in _lines(page._page_box, section_ids)
+        ):
+            # A list marker or a bit of differently sized text can sit on its own line box
+            # a pixel or two off the text beside it; that is still one line to a reader.
+            if not baselines or y - baselines[-1] > SAME_LINE_PX:
+                baselines.append(y)
         found.extend(Line(index, (height - y) * PX_TO_PT) for y in baselines)
     return found
 

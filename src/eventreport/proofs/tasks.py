@@ -29,6 +29,14 @@ def make(
     if not made:
         return "No speaker has a session, so there are no proofs to make."
     lines = [f"Proofs, round {made[0].round}, in build/{folder.name}/proofs/:"]
+    settings = load_event(folder).proofs
+    today = day or dt.date.today()
+    if settings is not None and settings.deadline is not None and settings.deadline < today:
+        lines.insert(
+            0,
+            f"WARNING the deadline in event.yaml ({settings.deadline.isoformat()}) is before"
+            f" the proofs' date ({today.isoformat()}); set a new 'deadline:' under 'proofs:'.",
+        )
     for proof in made:
         since = (
             "first round"
@@ -82,6 +90,22 @@ def approve_session(folder: Path, session: str, by: str, day: dt.date | None) ->
     event = load_event(folder)
     approval = record_approval(event, session, by, day or dt.date.today())
     which = f"round {approval.round}" if approval.round else "no recorded round"
-    return (
+    lines = [
         f"Recorded: '{session}' approved by {approval.by} on {approval.on.isoformat()} ({which})."
-    )
+    ]
+    speakers = [
+        event.speakers[s].name for s in next(x for x in event.sessions if x.id == session).speakers
+    ]
+    if speakers and by not in speakers:
+        lines.append(
+            f"  NB: {by} is not a speaker of this session ({', '.join(speakers)}); recorded anyway."
+        )
+    report = assemble(event)
+    page = render_page(environment(TEMPLATES, folder / "templates"), report, "screen")
+    status = next(s for s in statuses(event, session_blocks(page)) if s.session == session)
+    if status.state == "changed":
+        lines.append(
+            f"  NB: the text changed after round {approval.round} was sent, so this approval"
+            " does not count yet: send a new round (invoke proofs --send) for it to see."
+        )
+    return "\n".join(lines)

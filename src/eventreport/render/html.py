@@ -7,6 +7,7 @@ from typing import Any
 from jinja2 import Environment
 
 from ..model import Report
+from ..templating import render
 from ..textutil import source_time, w3c
 
 MIME_TYPES = {
@@ -32,10 +33,10 @@ def page_context(
         **extra,
     }  # fmt: skip
     sheets = ["style.css", *(["print.css"] if medium == "print" else []), *extra_css]
-    css = "\n".join(env.get_template(name).render(**context) for name in sheets)
+    css = "\n".join(render(env, name, **context) for name in sheets)
     return {**context, "css": css}
 
 
 def render_page(env: Environment, report: Report, medium: str) -> str:
     """The report page for `medium` "screen" (the HTML file) or "print" (PDF input)."""
-    return env.get_template("report.html").render(**page_context(env, report, medium))
+    return render(env, "report.html", **page_context(env, report, medium))
