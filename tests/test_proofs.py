@@ -120,29 +120,26 @@ def test_marked_changes_pass_the_pdf_and_wcag_checks(round1: Round1, tmp_path: P
     assert axe_violations(proof.html) == []
 
 
-# Strokes per digit of a seven-segment display, written out here rather than taken
-# from the code under test.
-SEGMENTS = {"0": 6, "1": 2, "2": 5, "3": 5, "4": 4, "5": 5, "6": 6, "7": 3, "8": 7, "9": 6}
-
-
-def _artifact_strokes(pdf_page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
-    """(x1, y1, x2, y2) of the grey (0.35 G) lines inside /Artifact marked content: the
-    line numbers. WeasyPrint's own artifacts (box borders) are drawn in other colours."""
-    strokes: list[tuple[float, float, float, float]] = []
-    inside, grey, start = False, False, (0.0, 0.0)
+def _artifact_figures(pdf_page: pikepdf.Page) -> tuple[list[tuple[float, float]], int]:
+    """Where the grey (0.35 g) figures inside /Artifact content are placed (x, y of each
+    figure's matrix), and how many fills they make. WeasyPrint's own artifacts (box
+    borders, leaders) are drawn otherwise."""
+    placed: list[tuple[float, float]] = []
+    fills = 0
+    inside, grey = False, False
     for operands, operator in pikepdf.parse_content_stream(pdf_page):
         name = str(operator)
         if name == "BMC" and operands and str(operands[0]) == "/Artifact":
             inside, grey = True, False
         elif name == "EMC":
             inside = False
-        elif inside and name == "G":
+        elif inside and name == "g":
             grey = abs(float(operands[0]) - 0.35) < 1e-6
-        elif inside and grey and name == "m":
-            start = (float(operands[0]), float(operands[1]))
-        elif inside and grey and name == "l":
-            strokes.append((*start, float(operands[0]), float(operands[1])))
-    return strokes
+        elif inside and grey and name == "cm":
+            placed.append((float(operands[4]), float(operands[5])))
+        elif inside and grey and name == "f":
+            fills += 1
+    return placed, fills
 
 
 def _text_baselines(reader: PdfReader, index: int) -> list[float]:
@@ -160,25 +157,23 @@ def _text_baselines(reader: PdfReader, index: int) -> list[float]:
 def test_line_numbers_sit_on_text_lines_inside_artifacts(round1: Round1) -> None:
     proof = round1.proofs["suze-hageman"]
     reader = PdfReader(proof.pdf)
-    numbers: list[float] = []
-    strokes_total = 0
+    numbers = 0
+    figures = 0
     with pikepdf.open(proof.pdf) as pdf:
         for index, pdf_page in enumerate(pdf.pages):
-            strokes = _artifact_strokes(pdf_page)
-            strokes_total += len(strokes)
-            # Within one number the strokes' lower ends step by 3.3 pt at most (segments
-            # sit at 0, 3 and 6 units of 1.1 pt); the next line's number starts lower down.
-            lows = sorted(min(y1, y2) for _, y1, _, y2 in strokes)
-            clusters = [y for i, y in enumerate(lows) if i == 0 or y - lows[i - 1] > 3.5]
+            placed, fills = _artifact_figures(pdf_page)
+            assert fills == len(placed)  # one filled outline per figure
+            figures += len(placed)
+            baselines = sorted({round(y, 2) for _, y in placed})
             text = _text_baselines(reader, index)
-            for baseline in clusters:
+            for baseline in baselines:
                 assert any(abs(baseline - t) < 1.5 for t in text), (index + 1, baseline)
-            # The numbers stand in the left margin, left of the text column (25 mm).
-            assert all(max(x1, x2) < 25 / 25.4 * 72 for x1, _, x2, _ in strokes)
-            numbers.extend(clusters)
-    assert len(numbers) > 40  # her session runs over more than a page of text
-    expected = sum(SEGMENTS[d] for n in range(1, len(numbers) + 1) for d in str(n))
-    assert strokes_total == expected
+            # The numbers stand in the left margin, before the text column (25 mm).
+            assert all(x < 25 / 25.4 * 72 for x, _ in placed)
+            numbers += len(baselines)
+    assert numbers > 40  # her session runs over more than a page of text
+    # Numbered 1, 2, ... N: that many figures in all, and none drawn twice on one line.
+    assert figures == sum(len(str(n)) for n in range(1, numbers + 1))
 
 
 def test_cover_message_says_what_by_when_to_whom(round1: Round1) -> None:
@@ -347,3 +342,12 @@ def test_a_past_deadline_is_pointed_out(tmp_path: Path) -> None:
     on_time = make(event_dir, tmp_path / "build", speaker="marleen-luimes", send=False,
                    day=SENT, progress=lambda _: None)  # fmt: skip
     assert "WARNING" not in on_time
+
+
+def test_html_block_numbers_are_seen_and_heard(round1: Round1) -> None:
+    # The cover message asks speakers to cite them, so screen readers must read them too.
+    tree = lxml_html.parse(str(round1.proofs["suze-hageman"].html))
+    marks = tree.xpath("//section[contains(@class,'own')]//span[@class='block-number']")
+    assert len(marks) > 10
+    assert [" ".join(m.text_content().split()) for m in marks[:2]] == ["blok 1:", "blok 2:"]
+    assert not tree.xpath("//span[@class='block-number'][@aria-hidden]")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 from lxml import html as lxml_html
-from lxml.etree import _Element
+from lxml.etree import SubElement, _Element
 
 from ..assemble import assemble
 from ..build import TEMPLATES, copy_files
@@ -41,6 +41,7 @@ WORDS = {
         "added": "toegevoegd",
         "removed": "verwijderd",
         "yours": "Uw onderdeel",
+        "block": "blok",
         "how": "Wijzigingen sinds de vorige ronde zijn gemarkeerd: toegevoegd, verwijderd.",
     },
     "en": {
@@ -57,6 +58,7 @@ WORDS = {
         "added": "added",
         "removed": "removed",
         "yours": "Your part",
+        "block": "block",
         "how": "Changes since the previous round are marked: added, removed.",
     },
 }
@@ -262,7 +264,7 @@ def _shape(
         if sid in previous:
             changes += mark_changes(section, previous[sid].blocks[sid], spoken)
         if medium == "screen":
-            _number_blocks(section)
+            _number_blocks(section, words["block"])
     return changes
 
 
@@ -276,13 +278,18 @@ def _condense(section: _Element, note: str) -> None:
     section.append(marker)
 
 
-def _number_blocks(section: _Element) -> None:
+def _number_blocks(section: _Element, word: str) -> None:
     # A browser reflows lines, so the HTML proof numbers blocks; the PDF numbers lines.
+    # The number is read out too ("blok 12"): the cover message asks speakers to cite it.
     for index, element in enumerate(block_elements(section), 1):
         if element.tag in ("tr", "caption"):
             continue
-        mark = element.makeelement("span", {"class": "block-number", "aria-hidden": "true"})
-        mark.text = str(index)
+        mark = element.makeelement("span", {"class": "block-number"})
+        spoken = SubElement(mark, "span", {"class": "visually-hidden"})
+        spoken.text = f"{word} "
+        spoken.tail = f"{index}"
+        after = SubElement(mark, "span", {"class": "visually-hidden"})
+        after.text = ": "
         mark.tail = element.text
         element.text = None
         element.insert(0, mark)

@@ -2,34 +2,34 @@
 
 WeasyPrint cannot number lines, and a browser page reflows, so the numbers are added to
 the finished PDF: the line positions come from WeasyPrint's own layout of the same HTML,
-and each number is drawn as vector strokes inside an /Artifact sequence. Strokes need no
-font (PDF/UA requires every font to be embedded, even in artifacts), and being artifacts
-they stay out of the text a screen reader reads and of copy and paste.
+and each number is drawn inside an /Artifact sequence as the outlines of the report
+typeface's own figures (Atkinson Hyperlegible, made for telling 1 from l and 0 from O).
+Outlines need no font in the PDF (PDF/UA requires every font to be embedded, even one used
+only by artifacts), and being artifacts they stay out of what a screen reader reads and of
+copy and paste.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 import weasyprint
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTFont
 from weasyprint.formatting_structure import boxes
+
+from ..render.fonts import font_files
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels; PDF user space is in points
 SAME_LINE_PX = 6.0  # baselines closer than this (a third of a line) are one line
 
-# Seven-segment digits: a readable shape made of straight strokes on a 4 x 6 grid.
-_SEGMENTS = {
-    "a": ((0, 6), (4, 6)), "b": ((4, 6), (4, 3)), "c": ((4, 3), (4, 0)), "d": ((0, 0), (4, 0)),
-    "e": ((0, 0), (0, 3)), "f": ((0, 3), (0, 6)), "g": ((0, 3), (4, 3)),
-}  # fmt: skip
-_DIGITS = {
-    "0": "abcdef", "1": "bc", "2": "abged", "3": "abgcd", "4": "fgbc",
-    "5": "afgcd", "6": "afgedc", "7": "abc", "8": "abcdefg", "9": "abcdfg",
-}  # fmt: skip
+NUMBER_SIZE_PT = 7.5  # height of the figures' em, a little under the 8.5 pt margin text
+GAP_EM = 0.04  # extra space between figures, in em
 
 
 @dataclass(frozen=True)
@@ -78,35 +78,82 @@ def _has_text(box: Any) -> bool:
 
 def draw_numbers(pdf: Path, lines: list[Line], left: float) -> None:
     """Draw each line's number right-aligned at `left` points from the page's left edge."""
+    figures = _Figures.load()
     with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
         per_page: dict[int, list[str]] = {}
         for number, line in enumerate(lines, 1):
-            per_page.setdefault(line.page, []).append(_number(str(number), left, line.baseline))
-        for index, strokes in per_page.items():
+            per_page.setdefault(line.page, []).append(
+                figures.number(str(number), left, line.baseline)
+            )
+        for index, drawn in per_page.items():
             page = doc.pages[index]
             # WeasyPrint's page stream leaves its coordinate flip in force; fence it off so
             # ours is drawn in plain PDF user space.
             page.contents_add(pikepdf.Stream(doc, b"q\n"), prepend=True)
-            body = "\n".join(strokes)
-            stream = f"Q\n/Artifact BMC\nq\n0.35 G 0.6 w 1 J 1 j\n{body}\nQ\nEMC\n"
+            body = "\n".join(drawn)
+            stream = f"Q\n/Artifact BMC\nq\n0.35 g\n{body}\nQ\nEMC\n"
             page.contents_add(pikepdf.Stream(doc, stream.encode("ascii")))
         doc.save(pdf, deterministic_id=True)
 
 
-def _number(text: str, right: float, baseline: float, size: float = 1.1) -> str:
-    """Path operators for `text` (digits), right-aligned at `right`, on `baseline`."""
-    width, gap = 4 * size, 2 * size
-    x = right - len(text) * (width + gap)
-    ops: list[str] = []
-    for digit in text:
-        for segment in _DIGITS[digit]:
-            (x1, y1), (x2, y2) = _SEGMENTS[segment]
-            ops.append(
-                f"{x + x1 * size:.2f} {baseline + y1 * size:.2f} m "
-                f"{x + x2 * size:.2f} {baseline + y2 * size:.2f} l S"
-            )
-        x += width + gap
-    return "\n".join(ops)
+class _Figures:
+    """The report typeface's digits as filled outlines, in the font's own units."""
+
+    def __init__(self, paths: dict[str, str], advances: dict[str, int], units: int) -> None:
+        self.paths, self.advances, self.units = paths, advances, units
+
+    @classmethod
+    @cache
+    def load(cls) -> _Figures:
+        regular = next(src for src, _ in font_files() if src.name.endswith("-Regular.ttf"))
+        font = TTFont(regular)
+        glyphs = font.getGlyphSet()
+        cmap = font.getBestCmap()
+        paths: dict[str, str] = {}
+        advances: dict[str, int] = {}
+        for digit in "0123456789":
+            name = cmap[ord(digit)]
+            pen = _PathPen(glyphs)
+            glyphs[name].draw(pen)
+            paths[digit] = "\n".join(pen.ops)
+            advances[digit] = glyphs[name].width
+        return cls(paths, advances, int(font["head"].unitsPerEm))
+
+    def number(self, text: str, right: float, baseline: float) -> str:
+        """Path operators drawing `text` right-aligned at `right`, on `baseline`."""
+        scale = NUMBER_SIZE_PT / self.units
+        gap = GAP_EM * self.units
+        width = sum(self.advances[d] + gap for d in text) - gap
+        x = right - width * scale
+        ops: list[str] = []
+        for digit in text:
+            # One filled glyph per figure, placed by its own matrix (font units to points).
+            ops.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.2f} {baseline:.2f} cm")
+            ops.append(f"{self.paths[digit]}\nf\nQ")
+            x += (self.advances[digit] + gap) * scale
+        return "\n".join(ops)
+
+
+class _PathPen(BasePen):  # type: ignore[misc]
+    """Writes a glyph outline as PDF path operators (quadratic curves made cubic)."""
+
+    def __init__(self, glyphs: Any) -> None:
+        super().__init__(glyphs)
+        self.ops: list[str] = []
+
+    def _moveTo(self, pt: tuple[float, float]) -> None:  # noqa: N802 - fontTools pen API
+        self.ops.append(f"{pt[0]:g} {pt[1]:g} m")
+
+    def _lineTo(self, pt: tuple[float, float]) -> None:  # noqa: N802 - fontTools pen API
+        self.ops.append(f"{pt[0]:g} {pt[1]:g} l")
+
+    def _curveToOne(  # noqa: N802 - fontTools pen API
+        self, p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]
+    ) -> None:
+        self.ops.append(f"{p1[0]:g} {p1[1]:g} {p2[0]:g} {p2[1]:g} {p3[0]:g} {p3[1]:g} c")
+
+    def _closePath(self) -> None:  # noqa: N802 - fontTools pen API
+        self.ops.append("h")
 
 
 def layout(html: str, base_url: str, fetcher: Any) -> Any:
