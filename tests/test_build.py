@@ -76,7 +76,9 @@ def test_download_links_point_at_the_copies(sample_build: SampleBuild, sample_tr
         a for a in sample_tree.xpath("//p[@class='download']/a") if "sonderman" in a.get("href")
     ]
     link_text = squash(pdf_link.text_content())
-    assert re.fullmatch(r"Download de presentatie \(PDF, \d+ kB\)", link_text)
+    assert re.fullmatch(
+        r"Download de presentatie van Juliette Sonderman \(PDF, \d+ kB\)", link_text
+    )
     assert pdf_link.get("type") == "application/pdf"
 
 

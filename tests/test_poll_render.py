@@ -246,12 +246,18 @@ def test_a_single_rating_shows_its_points_and_average(tree: Any) -> None:
 
 
 def test_single_answer_percentages_add_up_to_100(tree: Any) -> None:
+    checked = []
     for section in polls(tree):
+        # Multiple-choice shares (with the poll note) need not add up; sections without
+        # a table, or whose table shows averages or counts, have no shares.
         if section.xpath(".//p[@class='poll-note']") or not section.xpath(".//table"):
             continue
         shares = [r[-1] for r in rows(section) if r[-1].endswith("%")]
         if shares:
             assert sum(int(s.rstrip("%")) for s in shares) == 100, text(section)
+            checked.append(section.get("id"))
+    # The two-option question, the quiz, and the single rating (0+20+20+40+20).
+    assert checked == ["zaal-poll-2", "zaal-poll-3", "zaal-poll-10"]
 
 
 def test_every_chart_has_a_text_alternative_and_the_report_font(tree: Any) -> None:

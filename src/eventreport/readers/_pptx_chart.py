@@ -6,11 +6,14 @@ draws), not from the embedded workbook, which may be missing or out of date.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lxml import etree
 
 from eventreport.model import ChartBlock, ChartSeries
 from eventreport.readers._numfmt import shown
 from eventreport.readers._text import one_line
+from eventreport.readers._xmlnum import part_error, whole
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -38,63 +41,183 @@ _TYPES = {
 }
 
 
-def read_chart(space: etree._Element) -> ChartBlock | None:
-    """The chart in a chart part, or None when it plots nothing."""
-    plot = space.find("./c:chart/c:plotArea", NS)
-    if plot is None:
-        return None
-    kinds: list[str] = []
-    categories: tuple[str, ...] = ()
-    ordered: list[tuple[int, ChartSeries]] = []
-    for group in plot:
-        tag = etree.QName(group).localname if isinstance(group.tag, str) else ""
-        if tag not in _TYPES:
-            continue
-        kind = _TYPES[tag]
-        if kind == "bar":
-            # The schema's default direction is "col": upright columns.
-            direction = group.find("./c:barDir", NS)
-            kind = "bar" if direction is not None and direction.get("val") == "bar" else "column"
-        if kind not in kinds:
-            kinds.append(kind)
-        for series in group.iterfind("./c:ser", NS):
-            order = series.find("./c:order", NS)
-            position = int(order.get("val", len(ordered))) if order is not None else len(ordered)
-            if tag in _XY_TYPES:
-                ordered.append((position, _xy_series(series)))
+# One series' cache spans at most this many points (blanks included): far beyond any
+# chart a slide can show, small enough that a crafted count cannot exhaust memory.
+MAX_POINTS = 100_000
+# All charts of one deck together; a part can repeat a cache thousands of times.
+MAX_DECK_POINTS = 1_000_000
+_CRAFTED = (
+    "the file may be crafted to exhaust memory. Ask the speaker for the file again, or open "
+    "the file in PowerPoint and save it again"
+)
+
+
+class PointBudget:
+    """The points (blanks included) the charts of one deck may still span."""
+
+    def __init__(self, limit: int = MAX_DECK_POINTS) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, count: int, cache: etree._Element, path: Path) -> None:
+        """Account for a cache of `count` points, or refuse it before it is allocated."""
+        self.used += count
+        if self.used > self.limit:
+            raise part_error(
+                cache,
+                path,
+                f"the deck's charts span more than {self.limit} data points; {_CRAFTED}",
+            )
+
+
+def read_chart(space: etree._Element, path: Path, budget: PointBudget) -> ChartBlock | None:
+    """The chart in a chart part, or None when it plots nothing. `path` is the deck, for
+    errors; `budget` the points the deck's charts may still span."""
+    return _ChartReader(path, budget).read(space)
+
+
+class _ChartReader:
+    """Reads one chart part; numbers that are damaged or too large raise `ReadError`."""
+
+    def __init__(self, path: Path, budget: PointBudget) -> None:
+        self._path = path
+        self._budget = budget
+
+    def read(self, space: etree._Element) -> ChartBlock | None:
+        plot = space.find("./c:chart/c:plotArea", NS)
+        if plot is None:
+            return None
+        kinds: list[str] = []
+        categories: tuple[str, ...] = ()
+        ordered: list[tuple[int, ChartSeries]] = []
+        for group in plot:
+            tag = etree.QName(group).localname if isinstance(group.tag, str) else ""
+            if tag not in _TYPES:
                 continue
-            labels = _labels(series.find("./c:cat", NS))
-            # Series of one chart may cache different spans of the categories (a line
-            # over the first 18 of 28 bars); the longest list is the axis.
-            if len(labels) > len(categories):
-                categories = labels
-            ordered.append((position, _series(series, "./c:val")))
-    if not ordered:
-        return None
-    series_list = tuple(s for _, s in sorted(ordered, key=lambda item: item[0]))
-    return ChartBlock(
-        chart_type="+".join(kinds),
-        title=_title(space, series_list),
-        categories=categories,
-        series=series_list,
-    )
+            kind = _TYPES[tag]
+            if kind == "bar":
+                # The schema's default direction is "col": upright columns.
+                direction = group.find("./c:barDir", NS)
+                across = direction is not None and direction.get("val") == "bar"
+                kind = "bar" if across else "column"
+            if kind not in kinds:
+                kinds.append(kind)
+            for series in group.iterfind("./c:ser", NS):
+                order = series.find("./c:order", NS)
+                position = (
+                    whole(order, "val", self._path, len(ordered))
+                    if order is not None
+                    else len(ordered)
+                )
+                if tag in _XY_TYPES:
+                    ordered.append((position, self._xy_series(series)))
+                    continue
+                labels = self._labels(series.find("./c:cat", NS))
+                # Series of one chart may cache different spans of the categories (a line
+                # over the first 18 of 28 bars); the longest list is the axis.
+                if len(labels) > len(categories):
+                    categories = labels
+                ordered.append((position, self._series(series, "./c:val")))
+        if not ordered:
+            return None
+        series_list = tuple(s for _, s in sorted(ordered, key=lambda item: item[0]))
+        return ChartBlock(
+            chart_type="+".join(kinds),
+            title=_title(space, series_list),
+            categories=categories,
+            series=series_list,
+        )
 
+    def _series(self, series: etree._Element, values_path: str) -> ChartSeries:
+        values, texts = self._numbers(series.find(values_path, NS))
+        return ChartSeries(name=_name(series), values=values, shown=texts)
 
-def _series(series: etree._Element, values_path: str) -> ChartSeries:
-    values, texts = _numbers(series.find(values_path, NS))
-    return ChartSeries(name=_name(series), values=values, shown=texts)
+    def _xy_series(self, series: etree._Element) -> ChartSeries:
+        y, y_texts = self._numbers(series.find("./c:yVal", NS))
+        x_data = series.find("./c:xVal", NS)
+        x: tuple[float | str | None, ...]
+        if x_data is not None and x_data.find(".//c:numCache", NS) is None:
+            # Text x values: Excel plots them as 1, 2, 3, ...; the labels are what they mean.
+            x = x_texts = self._labels(x_data)
+        else:
+            x, x_texts = self._numbers(x_data)
+        return ChartSeries(name=_name(series), values=y, shown=y_texts, x=x, x_shown=x_texts)
 
+    def _points(
+        self, data: etree._Element | None, levels: int = 1
+    ) -> tuple[dict[int, etree._Element], int]:
+        """A cache's points by index, and how many points it spans (gaps included).
+        `levels` is how many lists of that length the caller builds from it."""
+        if data is None:
+            return {}, 0
+        points = {whole(pt, "idx", self._path): pt for pt in data.iter(_PT)}
+        count_element = data.find(".//c:ptCount", NS)
+        declared = whole(count_element, "val", self._path, 0) if count_element is not None else 0
+        # The declared count keeps trailing blanks (a range's empty last cells), but a
+        # crafted file can declare billions: both it and the highest index are bounded
+        # before any list of that length exists.
+        count = max(declared, max(points, default=-1) + 1)
+        if count > MAX_POINTS:
+            raise part_error(
+                data,
+                self._path,
+                f"a chart series spans {count} data points, more than the {MAX_POINTS} "
+                f"any real chart holds; {_CRAFTED}",
+            )
+        self._budget.take(count * levels, data, self._path)
+        return points, count
 
-def _xy_series(series: etree._Element) -> ChartSeries:
-    y, y_texts = _numbers(series.find("./c:yVal", NS))
-    x_data = series.find("./c:xVal", NS)
-    x: tuple[float | str | None, ...]
-    if x_data is not None and x_data.find(".//c:numCache", NS) is None:
-        # Text x values: Excel plots them as 1, 2, 3, ...; the labels are what they mean.
-        x = x_texts = _labels(x_data)
-    else:
-        x, x_texts = _numbers(x_data)
-    return ChartSeries(name=_name(series), values=y, shown=y_texts, x=x, x_shown=x_texts)
+    def _numbers(
+        self, data: etree._Element | None
+    ) -> tuple[tuple[float | None, ...], tuple[str, ...]]:
+        points, count = self._points(data)
+        code = data.findtext(".//c:formatCode", None, NS) if data is not None else None
+        values: list[float | None] = []
+        texts: list[str] = []
+        for index in range(count):
+            pt = points.get(index)
+            value = _float(pt.findtext("./c:v", "", NS)) if pt is not None else None
+            values.append(value)
+            if value is None or pt is None:
+                texts.append("")
+            else:
+                texts.append(shown(value, pt.get("formatCode") or code))
+        return tuple(values), tuple(texts)
+
+    def _labels(self, data: etree._Element | None) -> tuple[str, ...]:
+        """Category labels as shown; multi-level categories joined outer to inner."""
+        if data is None:
+            return ()
+        multi = data.find(".//c:multiLvlStrCache", NS)
+        if multi is not None:
+            return self._multi_level(multi)
+        if data.find(".//c:numCache", NS) is not None:
+            return self._numbers(data)[1]
+        points, count = self._points(data)
+        return tuple(
+            one_line(points[i].findtext("./c:v", "", NS)) if i in points else ""
+            for i in range(count)
+        )
+
+    def _multi_level(self, cache: etree._Element) -> tuple[str, ...]:
+        levels = cache.findall("./c:lvl", NS)
+        # One list of labels per level, each as long as the cache.
+        count = self._points(cache, max(len(levels), 1))[1]
+        labels = [[""] * count for _ in levels]
+        for depth, level in enumerate(levels):
+            last = ""
+            by_index = {
+                whole(pt, "idx", self._path): pt.findtext("./c:v", "", NS) for pt in level.iter(_PT)
+            }
+            for index in range(count):
+                # An outer label covers the leaves up to the next one.
+                last = by_index.get(index, last)
+                labels[depth][index] = last
+        # The first level is the innermost.
+        return tuple(
+            one_line(" ".join(labels[d][i] for d in reversed(range(len(levels)))))
+            for i in range(count)
+        )
 
 
 def _name(series: etree._Element) -> str | None:
@@ -110,72 +233,6 @@ def _text(tx: etree._Element) -> str | None:
     else:
         text = " ".join(v.text or "" for v in tx.iter(f"{{{C}}}v"))
     return one_line(text) or None
-
-
-def _points(data: etree._Element | None) -> tuple[dict[int, etree._Element], int]:
-    """A cache's points by index, and how many points it spans (gaps included)."""
-    if data is None:
-        return {}, 0
-    points: dict[int, etree._Element] = {}
-    for pt in data.iter(_PT):
-        try:
-            points[int(pt.get("idx", ""))] = pt
-        except ValueError:
-            continue
-    count = data.find(".//c:ptCount", NS)
-    try:
-        declared = int(count.get("val", "0")) if count is not None else 0
-    except ValueError:
-        declared = 0
-    return points, max(declared, max(points, default=-1) + 1)
-
-
-def _numbers(data: etree._Element | None) -> tuple[tuple[float | None, ...], tuple[str, ...]]:
-    points, count = _points(data)
-    code = data.findtext(".//c:formatCode", None, NS) if data is not None else None
-    values: list[float | None] = []
-    texts: list[str] = []
-    for index in range(count):
-        pt = points.get(index)
-        value = _float(pt.findtext("./c:v", "", NS)) if pt is not None else None
-        values.append(value)
-        if value is None or pt is None:
-            texts.append("")
-        else:
-            texts.append(shown(value, pt.get("formatCode") or code))
-    return tuple(values), tuple(texts)
-
-
-def _labels(data: etree._Element | None) -> tuple[str, ...]:
-    """Category labels as shown; multi-level categories joined outer to inner."""
-    if data is None:
-        return ()
-    multi = data.find(".//c:multiLvlStrCache", NS)
-    if multi is not None:
-        return _multi_level(multi)
-    if data.find(".//c:numCache", NS) is not None:
-        return _numbers(data)[1]
-    points, count = _points(data)
-    return tuple(
-        one_line(points[i].findtext("./c:v", "", NS)) if i in points else "" for i in range(count)
-    )
-
-
-def _multi_level(cache: etree._Element) -> tuple[str, ...]:
-    count = _points(cache)[1]
-    levels = cache.findall("./c:lvl", NS)
-    labels = [[""] * count for _ in levels]
-    for depth, level in enumerate(levels):
-        last = ""
-        by_index = {int(pt.get("idx", "0")): pt.findtext("./c:v", "", NS) for pt in level.iter(_PT)}
-        for index in range(count):
-            # An outer label covers the leaves up to the next one.
-            last = by_index.get(index, last)
-            labels[depth][index] = last
-    # The first level is the innermost.
-    return tuple(
-        one_line(" ".join(labels[d][i] for d in reversed(range(len(levels))))) for i in range(count)
-    )
 
 
 def _title(space: etree._Element, series: tuple[ChartSeries, ...]) -> str | None:

@@ -9,11 +9,13 @@ the order of SmartArt's own text pane.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 from lxml import etree
 
 from eventreport.model import DiagramBlock, DiagramItem
 from eventreport.readers._pptx_shapes import paragraph_text
+from eventreport.readers._xmlnum import whole
 
 DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -23,8 +25,9 @@ _CONTENT = frozenset({"node", "asst", "doc"})
 _MAX_DEPTH = 32
 
 
-def read_diagram(model: etree._Element) -> DiagramBlock:
-    """The diagram's text nodes, depth first, levels counting only nodes with text."""
+def read_diagram(model: etree._Element, path: Path) -> DiagramBlock:
+    """The diagram's text nodes, depth first, levels counting only nodes with text.
+    `path` is the deck's, for errors."""
     points = {
         pt.get("modelId", ""): pt
         for pt in model.iterfind("./dgm:ptLst/dgm:pt", NS)
@@ -36,7 +39,7 @@ def read_diagram(model: etree._Element) -> DiagramBlock:
             continue
         source, dest = cxn.get("srcId", ""), cxn.get("destId", "")
         if source in points and dest in points:
-            children[source].append((_int(cxn.get("srcOrd")), dest))
+            children[source].append((whole(cxn, "srcOrd", path, 0), dest))
     roots = [m for m, pt in points.items() if pt.get("type") == "doc"]
     items: list[DiagramItem] = []
     seen: set[str] = set()
@@ -60,10 +63,3 @@ def read_diagram(model: etree._Element) -> DiagramBlock:
 def _text(point: etree._Element) -> str:
     texts = (paragraph_text(p) for p in point.iterfind("./dgm:t/a:p", NS))
     return "\n".join(t for t in texts if t)
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0

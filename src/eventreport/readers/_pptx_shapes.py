@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, TypeAlias
 
 from lxml import etree
@@ -26,11 +27,11 @@ from eventreport.readers._pptx_styles import (
     A,
     Inheritance,
     P,
-    emu,
     ph_type,
     placeholder,
 )
 from eventreport.readers._text import clean, one_line
+from eventreport.readers._xmlnum import coordinate, whole
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 R_ID = f"{{{_R}}}id"
@@ -138,10 +139,12 @@ def paragraph_text(paragraph: etree._Element, links: _Links | None = None) -> st
 
 
 class SlideReader:
-    """Reads one slide's `p:spTree`; `band` is the height (EMU) of one reading row."""
+    """Reads one slide's `p:spTree`; `band` is the height (EMU) of one reading row,
+    `path` the deck's, for errors."""
 
-    def __init__(self, inheritance: Inheritance, related: Related, band: int) -> None:
+    def __init__(self, inheritance: Inheritance, related: Related, band: int, path: Path) -> None:
         self._inherit = inheritance
+        self._path = path
         self._related = related
         self._band = band
         self._links = _Links(related)
@@ -172,7 +175,7 @@ class SlideReader:
                 if branch is not None:
                     yield from self._walk(branch, transform)
             elif kind == "grpSp":
-                yield from self._walk(child, _compose(transform, child))
+                yield from self._walk(child, _compose(transform, child, self._path))
             elif kind in _SHAPES:
                 ph = placeholder(child)
                 if ph is not None and ph_type(ph) in CHROME_TYPES:
@@ -186,7 +189,7 @@ class SlideReader:
         if off is None:
             off = shape.find("./p:xfrm/a:off", NS)
         if off is not None:
-            return emu(off.get("x")), emu(off.get("y"))
+            return coordinate(off, "x", self._path), coordinate(off, "y", self._path)
         return self._inherit.offset(ph) if ph is not None else (0, 0)
 
     def _reading_order(self, placed: list[_Placed]) -> list[tuple[etree._Element, _Ph]]:
@@ -259,7 +262,7 @@ class SlideReader:
             if not text:
                 continue
             ppr = paragraph[0] if len(paragraph) and paragraph[0].tag == _A_PPR else None
-            level = min(max(emu(ppr.get("lvl")) if ppr is not None else 0, 0), _MAX_LEVEL)
+            level = min(whole(ppr, "lvl", self._path, 0) if ppr is not None else 0, _MAX_LEVEL)
             bullet = self._inherit.bullet(ppr, lst_style, ph, level)
             if level > 0 or bullet != "none":
                 items.append(ListItem(text, level, bullet == "number"))
@@ -298,15 +301,15 @@ def _alt(shape: etree._Element) -> str | None:
     return alt or None
 
 
-def _compose(outer: Transform, group: etree._Element) -> Transform:
-    """The transform from a group's child space to slide space."""
+def _compose(outer: Transform, group: etree._Element, path: Path) -> Transform:
+    """The transform from a group's child space to slide space; `path` for errors."""
     xfrm = group.find("./p:grpSpPr/a:xfrm", NS)
     if xfrm is None:
         return outer
 
     def pair(tag: str, a: str, b: str) -> tuple[int, int]:
         el = xfrm.find(f"./a:{tag}", NS)
-        return (emu(el.get(a)), emu(el.get(b))) if el is not None else (0, 0)
+        return (coordinate(el, a, path), coordinate(el, b, path)) if el is not None else (0, 0)
 
     (ox, oy), (cx, cy) = pair("off", "x", "y"), pair("ext", "cx", "cy")
     (chx, chy), (chcx, chcy) = pair("chOff", "x", "y"), pair("chExt", "cx", "cy")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Literal
 
 from lxml import etree
+
+from eventreport.readers._xmlnum import coordinate
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -50,9 +53,11 @@ def _master_type(kind: str) -> str:
 
 
 class Inheritance:
-    """Finds a slide placeholder's counterparts on its layout and master."""
+    """Finds a slide placeholder's counterparts on its layout and master; `path` is the
+    deck's, for errors."""
 
-    def __init__(self, layout: etree._Element, master: etree._Element) -> None:
+    def __init__(self, layout: etree._Element, master: etree._Element, path: Path) -> None:
+        self._path = path
         self._layout = layout.findall("./p:cSld/p:spTree/*", NS)
         self._master = master.findall("./p:cSld/p:spTree/*", NS)
         styles = master.find("./p:txStyles", NS)
@@ -139,7 +144,7 @@ class Inheritance:
         for base in self.bases(ph):
             off = base.find("./p:spPr/a:xfrm/a:off", NS)
             if off is not None:
-                return emu(off.get("x")), emu(off.get("y"))
+                return coordinate(off, "x", self._path), coordinate(off, "y", self._path)
         return (0, 0)
 
 
@@ -152,11 +157,3 @@ def _bullet_in(ppr: etree._Element | None) -> Bullet | None:
         if found is not None:
             return found
     return None
-
-
-def emu(value: str | None) -> int:
-    """An EMU coordinate attribute as int; damaged values count as 0."""
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0

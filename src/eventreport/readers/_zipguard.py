@@ -27,7 +27,7 @@ MAX_TOTAL = 1024 * MIB
 MAX_MEMBERS = 50_000
 
 _SAVE = "open the file in PowerPoint and save it again"
-_SAVE_AGAIN = f"{_SAVE}, or get the file again"
+SAVE_AGAIN = f"{_SAVE}, or get the file again"
 _BOMB = (
     "far more than any real slide needs; the file may be crafted to exhaust memory "
     f"(a zip bomb). Ask the speaker for the file again, or {_SAVE}"
@@ -88,7 +88,7 @@ class SafeZip:
         """A member's bytes, refusing one that declares or inflates past the limits."""
         info = self._names.get(name.lower())
         if info is None:
-            raise ReadError(self.path, f"the part is missing; {_SAVE_AGAIN}", f"part {name}")
+            raise ReadError(self.path, f"the part is missing; {SAVE_AGAIN}", f"part {name}")
         if info.file_size > self._max_part:
             raise self._bomb(name, f"declares {_mib(info.file_size)} when inflated")
         try:
@@ -98,7 +98,7 @@ class SafeZip:
                 data = member.read(self._max_part + 1)
         except (*ZIP_ERRORS, zlib.error) as exc:
             raise ReadError(
-                self.path, f"the part cannot be unpacked ({exc}); {_SAVE_AGAIN}", f"part {name}"
+                self.path, f"the part cannot be unpacked ({exc}); {SAVE_AGAIN}", f"part {name}"
             ) from None
         if len(data) > self._max_part:
             raise self._bomb(name, f"inflates to more than {_mib(self._max_part)}")
@@ -122,10 +122,12 @@ def _mib(size: int) -> str:
 def parse_xml(data: bytes, path: Path, name: str) -> etree._Element:
     """Parse one part's bytes; `path` and `name` say where, for the error."""
     try:
-        root = etree.fromstring(data, PARSER)
+        # The part name as the document's URL lets a reader name the part of any element
+        # it finds damaged later (see `_xmlnum`) without carrying the name alongside.
+        root = etree.fromstring(data, PARSER, base_url=name)
     except etree.XMLSyntaxError as exc:
         raise ReadError(
-            path, f"this part is damaged ({exc}); {_SAVE_AGAIN}", f"part {name}"
+            path, f"this part is damaged ({exc}); {SAVE_AGAIN}", f"part {name}"
         ) from None
     if root.getroottree().docinfo.internalDTD is not None:
         # Office never writes a DTD; one here only serves entity expansion (billion

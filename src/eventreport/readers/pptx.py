@@ -13,10 +13,11 @@ from pathlib import Path
 from eventreport.errors import ReadError
 from eventreport.model import ChartBlock, Deck, DiagramBlock, Slide
 from eventreport.readers._opc import Package
-from eventreport.readers._pptx_chart import read_chart
+from eventreport.readers._pptx_chart import PointBudget, read_chart
 from eventreport.readers._pptx_diagram import read_diagram
 from eventreport.readers._pptx_shapes import R_ID, SlideReader, paragraph_text
 from eventreport.readers._pptx_styles import NS, Inheritance, P, ph_type, placeholder
+from eventreport.readers._xmlnum import whole
 from eventreport.readers._zipguard import SafeZip
 
 _DEFAULT_HEIGHT = 6858000  # 7.5 in, PowerPoint's default slide height
@@ -45,7 +46,7 @@ def read_pptx(
                 f"'{package.content_type(main)}'); save it as .pptx",
             )
         size = presentation.find("./p:sldSz", NS)
-        height = int(size.get("cy", _DEFAULT_HEIGHT)) if size is not None else _DEFAULT_HEIGHT
+        height = whole(size, "cy", path, _DEFAULT_HEIGHT) if size is not None else _DEFAULT_HEIGHT
         reader = _DeckReader(package, int(height * _BAND))
         rels = package.rels(main)
         slides = []
@@ -68,6 +69,7 @@ class _DeckReader:
         self._package = package
         self._band = band
         self._inheritance: dict[str, Inheritance] = {}
+        self._budget = PointBudget()
 
     def slide(self, part: str, number: int, include_hidden: bool, notes: bool) -> Slide | None:
         """Slide `number`, or None when it is hidden and hidden slides are not wanted."""
@@ -75,7 +77,8 @@ class _DeckReader:
         hidden = root.get("show") in ("0", "false")
         if hidden and not include_hidden:
             return None
-        content = SlideReader(self._layout(part, number), _Related(self._package, part), self._band)
+        related = _Related(self._package, part, self._budget)
+        content = SlideReader(self._layout(part, number), related, self._band, self._package.path)
         read = content.read(root.find("./p:cSld/p:spTree", NS))
         return Slide(
             number=number,
@@ -98,7 +101,7 @@ class _DeckReader:
             )
         if layout not in self._inheritance:
             self._inheritance[layout] = Inheritance(
-                self._package.shared(layout), self._package.shared(master)
+                self._package.shared(layout), self._package.shared(master), self._package.path
             )
         return self._inheritance[layout]
 
@@ -118,9 +121,10 @@ class _DeckReader:
 class _Related:
     """What a slide's relationships point at: link URLs, charts, SmartArt data."""
 
-    def __init__(self, package: Package, part: str) -> None:
+    def __init__(self, package: Package, part: str, budget: PointBudget) -> None:
         self._package = package
         self._rels = package.rels(part)
+        self._budget = budget
 
     def url(self, rel_id: str) -> str | None:
         """The external URL of a hyperlink; None for jumps inside the deck."""
@@ -130,12 +134,14 @@ class _Related:
     def chart(self, rel_id: str) -> ChartBlock | None:
         """The chart a graphic frame shows, or None when its part is missing."""
         part = self._part(rel_id)
-        return read_chart(self._package.xml(part)) if part else None
+        if part is None:
+            return None
+        return read_chart(self._package.xml(part), self._package.path, self._budget)
 
     def diagram(self, rel_id: str) -> DiagramBlock | None:
         """The SmartArt text a graphic frame shows, or None when its data is missing."""
         part = self._part(rel_id)
-        return read_diagram(self._package.xml(part)) if part else None
+        return read_diagram(self._package.xml(part), self._package.path) if part else None
 
     def _part(self, rel_id: str) -> str | None:
         rel = self._rels.get(rel_id)
