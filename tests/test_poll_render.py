@@ -298,7 +298,8 @@ def assemble_error(tmp_path: Path, old: str, new: str) -> tuple[SourceError, Pat
         ("poll: forms\nquestion: 4", "poll: forms\nsession: 1\nquestion: 4",
          "poll 'forms' (google-forms) has no sessions; leave out 'session:'"),
         ("poll: forms\nquestion: 4", "poll: forms\nquestion: 9",
-         "poll 'forms' has no question '9'. Use a number or exact title from the export: 1:"),
+         "poll 'forms' has no question '9'; use a number, or a title or the start of one,"
+         " from the export:\n    1:"),
     ],
 )  # fmt: skip
 def test_wrong_choices_name_the_block(tmp_path: Path, old: str, new: str, words: str) -> None:
@@ -353,3 +354,12 @@ def test_poll_report_pdf_passes_pdf_ua1(tmp_path: Path) -> None:
     assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
     text = "".join(p.extract_text() or "" for p in PdfReader(pdf).pages)
     assert "👍" in text and "🎉" in text
+
+
+def test_a_question_may_be_named_by_the_start_of_its_title(tmp_path: Path) -> None:
+    # "Stelling 3" is how people refer to a statement; the start of a title is enough
+    # when only one title starts that way.
+    root = write_poll_event(tmp_path, "```poll\npoll: forms\nquestion: Komt u\n```\n")
+    (view,) = [p for s in assemble(load_event(root)).sections for rs in s.sessions
+               for p in rs.parts if isinstance(p, PollView)]  # fmt: skip
+    assert view.questions[0].question.title == "Komt u terug?"

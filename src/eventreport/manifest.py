@@ -160,7 +160,9 @@ def _date(fields: _Fields, key: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise fields.fail(key, f"{key} '{value}' is not a day; write it as YYYY-MM-DD") from None
+        raise fields.fail(
+            key, f"{key} '{value}' is not a valid date; write it as YYYY-MM-DD, e.g. 2020-09-03"
+        ) from None
 
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

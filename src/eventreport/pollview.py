@@ -79,13 +79,19 @@ def _find_question(
     questions: tuple[Question, ...], wanted: str, insert: PollInsert, fail: _PollFailure
 ) -> Question:
     flat = " ".join(wanted.split())
+    titles = {q.id: " ".join(q.title.split()) for q in questions}
     for question in questions:
-        if wanted == question.id or flat == " ".join(question.title.split()):
+        if wanted == question.id or flat == titles[question.id]:
             return question
-    listed = "; ".join(f"{q.id}: {' '.join(q.title.split())}" for q in questions)
+    # The start of a title is enough ("Stelling 3") as long as it names one question.
+    starting = [q for q in questions if flat and titles[q.id].startswith(flat)]
+    if len(starting) == 1:
+        return starting[0]
+    listed = "".join(f"\n    {q.id}: {titles[q.id]}" for q in questions)
+    several = " starts more than one title;" if len(starting) > 1 else ""
     raise fail(
-        f"poll '{insert.poll}' has no question '{wanted}'. Use a number or exact"
-        f" title from the export: {listed}"
+        f"poll '{insert.poll}' has no question '{wanted}';{several} use a number, or a"
+        f" title or the start of one, from the export:{listed}"
     )
 
 
