@@ -169,7 +169,7 @@ def _leading(lines: list[Line]) -> float:
 
 
 def _width(line: Line) -> float:
-    # pypdf gives no glyph widths; characters are about half as wide as they are high.
+    # Lines carry no glyph widths; characters are about half as wide as they are high.
     return len(line.text) * line.size * 0.5
 
 

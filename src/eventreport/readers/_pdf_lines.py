@@ -1,18 +1,24 @@
 """A PDF page's text as lines with their place and size on the page as a reader sees it.
 
-pypdf's own text extraction keeps word spaces and puts right-to-left scripts in logical
-order; its visitor hands over each piece of that same text with the text and
-transformation matrices, which give where the piece sits and how large it is drawn.
-Lines are built from those pieces in pypdf's order, never re-sorted by position, so the
-logical order of the text stays as pypdf made it.
+PDFium (pypdfium2) gives the page's characters in the order they are drawn, with the word
+spaces and line ends it infers, and for each character the text-showing operator it
+comes from, its baseline origin, font size and matrix. Characters of one operator make a
+piece; lines are built from those pieces in PDFium's order, never re-sorted by position.
+This is several times faster than pypdf's text visitor (issue 3). Right-to-left pages go
+through pypdf's visitor instead (`pypdf_page_lines`): PDFium spells a lam-alef ligature
+alef first, pypdf keeps such text in logical order.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pypdf import PageObject
 
 # Bullets as they come out of slide PDFs: typographic ones, Wingdings and Symbol
 # glyphs mapped to the Private Use Area, and the letters those fonts show as bullets.
@@ -23,6 +29,8 @@ _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _NUMBER = re.compile(r"^(\d{1,3})[.)]\s*(?=\S)")
 _SMALL_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
 _INNER_BULLET = re.compile(r"(\S)([•●▪■◆►➢➤])\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # glyphs PDFium cannot name
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MARGIN = 2.0  # points of slack around the page box before text counts as off the page
 
 
@@ -52,7 +60,69 @@ class _Piece:
     size: float
 
 
-def page_lines(page: Any) -> tuple[list[Line], float, float]:
+def page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
+    """The page's lines in PDFium's order, and the page's shown width and height."""
+    x0, y0, x1, y1 = page.get_cropbox()
+    rotation = page.get_rotation() % 360
+    width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+
+    def place(x: float, y: float) -> tuple[float, float]:
+        # Where a point in PDF space (origin bottom-left) shows after the page's /Rotate.
+        if rotation == 90:
+            return y - y0, x - x0
+        if rotation == 180:
+            return x1 - x, y - y0
+        if rotation == 270:
+            return y1 - y, x1 - x
+        return x - x0, y1 - y
+
+    textpage = page.get_textpage()
+    try:
+        text, chars = _chars(textpage)
+        lines: list[list[_Piece]] = [[]]
+        piece: _Piece | None = None
+        current = None  # the text object (one text-showing operator) `piece` comes from
+        x, y, matrix = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_MATRIX()
+        for index in range(min(chars, len(text))):
+            char = text[index]
+            if char == "\n":  # PDFium ends a line with a generated "\r\n"
+                lines.append([])
+                piece, current = None, None
+                continue
+            if char == "\r" or _CONTROL.match(char):
+                continue
+            source = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage, index), ctypes.c_void_p)
+            if not source.value:
+                # A word space PDFium adds between pieces of one line (TeX draws none).
+                if piece is not None:
+                    piece.text += char
+                continue
+            if piece is not None and source.value == current:
+                piece.text += char
+                continue
+            pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+            pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+            left, top = place(x.value, y.value)
+            size = pdfium_c.FPDFText_GetFontSize(textpage, index) * math.hypot(matrix.c, matrix.d)
+            piece, current = _Piece(char, left, top, size), source.value
+            # Off the page: beamer parks the not-yet-shown parts of an overlay there.
+            if -_MARGIN <= left <= width + _MARGIN and -_MARGIN <= top <= height + _MARGIN:
+                lines[-1].append(piece)
+    finally:
+        textpage.close()
+    if _SURROGATE.search(text):
+        # PDFium gives a character outside the Basic Multilingual Plane (an emoji) as two
+        # character indices, its UTF-16 surrogates: join them again.
+        for pieces in lines:
+            for part in pieces:
+                part.text = part.text.encode("utf-16-le", "surrogatepass").decode(
+                    "utf-16-le", "replace"
+                )
+    built = [line for pieces in lines if (line := _line(pieces)) is not None]
+    return built, width, height
+
+
+def pypdf_page_lines(page: PageObject) -> tuple[list[Line], float, float]:
     """The page's lines in pypdf's order, and the page's shown width and height."""
     box = page.cropbox
     x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
@@ -71,7 +141,7 @@ def page_lines(page: Any) -> tuple[list[Line], float, float]:
 
     lines: list[list[_Piece]] = [[]]
 
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         if not text:
             return
         _, _, c, d, e, f = _multiply(tm, cm)
@@ -89,6 +159,25 @@ def page_lines(page: Any) -> tuple[list[Line], float, float]:
     page.extract_text(visitor_text=visit)
     built = [line for pieces in lines if (line := _line(pieces)) is not None]
     return built, width, height
+
+
+def _chars(textpage: pdfium.PdfTextPage) -> tuple[str, int]:
+    """The page's text, one character per PDFium character index, and their count."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return "", 0
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    written = pdfium_c.FPDFText_GetText(
+        textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    )
+    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", "replace")
+    if len(text) != count:
+        # The text does not match the character indices one to one (surrogates joined
+        # into one character): ask for each character on its own.
+        text = "".join(
+            chr(pdfium_c.FPDFText_GetUnicode(textpage, index) or 0xFFFD) for index in range(count)
+        )
+    return text, count
 
 
 def _line(pieces: list[_Piece]) -> Line | None:

@@ -13,17 +13,19 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from eventreport.errors import ReadError
 from eventreport.model import Deck, ListBlock, Paragraph, Slide
-from eventreport.readers._pdf_layout import page_structure
-from eventreport.readers._pdf_lines import Line, page_lines
+from eventreport.readers._pdf_layout import is_rtl, page_structure
+from eventreport.readers._pdf_lines import Line, page_lines, pypdf_page_lines
 
-# pypdf raises its own errors for most damage, but plain ones for some malformed objects.
+# pypdf (right-to-left pages only) raises its own errors for most damage, but plain ones
+# for some malformed objects.
 _PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, EOFError, OSError, RecursionError)
 _REMOVE_PASSWORD = (
     "open it with the password and save or print it to a new PDF without one, "
@@ -50,15 +52,13 @@ def read_pdf(
     archive: zipfile.ZipFile | None = None,  # a PDF is never a zip; here for the protocol
 ) -> Deck:
     """Read a PDF deck, one slide per page; `include_hidden` and `notes` have no effect."""
+    document = _open(path)
     try:
-        reader = PdfReader(path)
-    except _PDF_ERRORS as exc:
-        raise ReadError(
-            path, f"the PDF is damaged or incomplete ({exc}); get the file again"
-        ) from None
-    if reader.is_encrypted:
-        _decrypt(path, reader)
-    pages = [_page(path, page, number) for number, page in enumerate(_pages(path, reader), 1)]
+        pages = [_page(path, document, index) for index in range(len(document))]
+    finally:
+        document.close()
+    if any(is_rtl(lines) for lines, _, _ in pages):
+        pages = _right_to_left(path, pages)
     chrome = _repeated(pages)
     slides = []
     for number, (lines, width, height) in enumerate(pages, 1):
@@ -68,22 +68,47 @@ def read_pdf(
     return Deck(source=path, format="pdf", slides=_fold_overlays(slides))
 
 
-def _pages(path: Path, reader: PdfReader) -> list[Any]:
+def _open(path: Path) -> pdfium.PdfDocument:
+    """The PDF opened with PDFium; a PDF protected only by an owner password opens too."""
     try:
-        return list(reader.pages)
-    except _PDF_ERRORS as exc:
+        return pdfium.PdfDocument(path, password="")
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError(path, f"the PDF is password-protected; {_REMOVE_PASSWORD}") from None
+        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadError(
+                path, f"the PDF uses an encryption this program cannot open; {_REMOVE_PASSWORD}"
+            ) from None
         raise ReadError(
-            path, f"the PDF's page list is damaged ({exc}); get the file again"
+            path, f"the PDF is damaged or incomplete ({exc}); get the file again"
         ) from None
 
 
-def _page(path: Path, page: Any, number: int) -> Page:
+def _page(path: Path, document: pdfium.PdfDocument, index: int) -> Page:
     try:
-        return page_lines(page)
-    except _PDF_ERRORS as exc:
+        page = document[index]
+        try:
+            return page_lines(page)
+        finally:
+            page.close()
+    except pdfium.PdfiumError as exc:
         raise ReadError(
-            path, f"cannot read the page's text ({exc}); get the file again", f"page {number}"
+            path, f"cannot read the page's text ({exc}); get the file again", f"page {index + 1}"
         ) from None
+
+
+def _right_to_left(path: Path, pages: list[Page]) -> list[Page]:
+    """Right-to-left pages read again with pypdf, which keeps them in logical order."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        return [
+            pypdf_page_lines(reader.pages[index]) if is_rtl(lines) else (lines, width, height)
+            for index, (lines, width, height) in enumerate(pages)
+        ]
+    except (*_PDF_ERRORS, DependencyError):
+        return pages  # PDFium read it: keep its text rather than fail
 
 
 def _key(line: Line) -> str:
@@ -145,21 +170,3 @@ def _repeats(before: list[str], after: list[str]) -> bool:
     # "perfect phylogeny"); the text around it is what makes a page an overlay.
     shared = sum((Counter(before) & Counter(after)).values())
     return shared >= _OVERLAY_SHARE * len(before)
-
-
-def _decrypt(path: Path, reader: PdfReader) -> None:
-    """Open a PDF protected only by an owner password; refuse one that needs a password."""
-    try:
-        opened = reader.decrypt("")
-    except DependencyError:
-        raise ReadError(
-            path,
-            "the PDF is encrypted with AES, which this installation cannot decrypt; "
-            + _REMOVE_PASSWORD,
-        ) from None
-    except _PDF_ERRORS as exc:
-        raise ReadError(
-            path, f"the PDF's encryption is damaged ({exc}); get the file again"
-        ) from None
-    if not opened:
-        raise ReadError(path, f"the PDF is password-protected; {_REMOVE_PASSWORD}")
