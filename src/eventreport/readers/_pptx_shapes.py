@@ -27,6 +27,7 @@ from eventreport.readers._pptx_styles import (
     A,
     Inheritance,
     P,
+    first_child,
     ph_type,
     placeholder,
 )
@@ -74,6 +75,11 @@ _A_P = f"{{{A}}}p"
 _HLINK = f"{{{A}}}hlinkClick"
 _TX_BODY = f"{{{P}}}txBody"
 _LST_STYLE = f"{{{A}}}lstStyle"
+_C_NV_PR = f"{{{P}}}cNvPr"
+_SP_PR = f"{{{P}}}spPr"
+_P_XFRM = f"{{{P}}}xfrm"
+_A_XFRM = f"{{{A}}}xfrm"
+_A_OFF = f"{{{A}}}off"
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,8 @@ def paragraph_text(paragraph: etree._Element, links: _Links | None = None) -> st
     for child in paragraph:
         tag = child.tag
         if tag == _A_R or (tag == _A_FLD and child.get("type") not in _CHROME_FIELDS):
-            text = child.findtext(_A_T, "")
+            t = first_child(child, _A_T)
+            text = (t.text or "") if t is not None else ""
             parts.append(text)
             if links is not None:
                 links.run(child, text)
@@ -185,9 +192,14 @@ class SlideReader:
                 yield (sy * y + ty, sx * x + tx, child, ph)
 
     def _offset(self, shape: etree._Element, ph: etree._Element | None) -> tuple[int, int]:
-        off = shape.find("./p:spPr/a:xfrm/a:off", NS)
-        if off is None:
-            off = shape.find("./p:xfrm/a:off", NS)
+        # Direct child looks by qualified name: this runs for every shape of every slide,
+        # and a namespaced path search costs several times more.
+        sp_pr = first_child(shape, _SP_PR)
+        xfrm = first_child(sp_pr, _A_XFRM) if sp_pr is not None else first_child(shape, _P_XFRM)
+        off = first_child(xfrm, _A_OFF) if xfrm is not None else None
+        if off is None and sp_pr is not None:
+            xfrm = first_child(shape, _P_XFRM)
+            off = first_child(xfrm, _A_OFF) if xfrm is not None else None
         if off is not None:
             return coordinate(off, "x", self._path), coordinate(off, "y", self._path)
         return self._inherit.offset(ph) if ph is not None else (0, 0)
@@ -244,8 +256,8 @@ class SlideReader:
         return []
 
     def _shape_link(self, shape: etree._Element) -> None:
-        props = shape.find("./*/p:cNvPr", NS)
-        click = props.find("./a:hlinkClick", NS) if props is not None else None
+        props = _c_nv_pr(shape)
+        click = props.find(_HLINK) if props is not None else None
         url = self._related.url(click.get(R_ID, "")) if click is not None else None
         if props is not None and url is not None:
             self._links.add(one_line(props.get("descr", "") or self._text_of(shape)), url)
@@ -253,10 +265,10 @@ class SlideReader:
     def _text_blocks(self, shape: etree._Element, ph: _Ph) -> list[Block]:
         blocks: list[Block] = []
         items: list[ListItem] = []
-        body = shape.find(_TX_BODY)
+        body = first_child(shape, _TX_BODY)
         if body is None:
             return blocks
-        lst_style = body.find(_LST_STYLE)
+        lst_style = first_child(body, _LST_STYLE)
         for paragraph in body.iterfind(_A_P):
             text = paragraph_text(paragraph, self._links)
             if not text:
@@ -294,9 +306,17 @@ class SlideReader:
         return "\n".join(t for t in texts if t)
 
 
+def _c_nv_pr(shape: etree._Element) -> etree._Element | None:
+    """The shape's `p:cNvPr`: the first child of its first child, in schema order."""
+    nv = shape[0] if len(shape) else None
+    if nv is None or not len(nv):
+        return None
+    return first_child(nv, _C_NV_PR)
+
+
 def _alt(shape: etree._Element) -> str | None:
     """A picture's alternative text (`descr`; the `name` is not alt text), or None."""
-    props = shape.find("./*/p:cNvPr", NS)
+    props = _c_nv_pr(shape)
     alt = clean(props.get("descr", "")) if props is not None else ""
     return alt or None
 

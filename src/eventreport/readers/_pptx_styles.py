@@ -36,8 +36,17 @@ def placeholder(shape: etree._Element) -> etree._Element | None:
     # look is several times cheaper than a path search on decks with thousands of shapes.
     if not len(shape):
         return None
-    nv_pr = shape[0].find(_NV_PR)
-    return nv_pr.find(_PH) if nv_pr is not None else None
+    nv_pr = first_child(shape[0], _NV_PR)
+    return first_child(nv_pr, _PH) if nv_pr is not None else None
+
+
+def first_child(element: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with this qualified tag. A loop over the few children of an
+    OOXML element is cheaper than lxml's `find`, which goes through ElementPath."""
+    for candidate in element:
+        if candidate.tag == tag:
+            return candidate
+    return None
 
 
 def ph_type(ph: etree._Element) -> str:
