@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -60,14 +61,15 @@ class _Piece:
     size: float
 
 
-def page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
-    """The page's lines in PDFium's order, and the page's shown width and height."""
-    x0, y0, x1, y1 = page.get_cropbox()
-    rotation = page.get_rotation() % 360
+def _frame(
+    x0: float, y0: float, x1: float, y1: float, rotation: int
+) -> tuple[float, float, Callable[[float, float], tuple[float, float]]]:
+    """The page's shown width and height after its /Rotate, and where a point in PDF
+    space (origin bottom-left) shows on it (origin top-left)."""
+    rotation %= 360
     width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
 
     def place(x: float, y: float) -> tuple[float, float]:
-        # Where a point in PDF space (origin bottom-left) shows after the page's /Rotate.
         if rotation == 90:
             return y - y0, x - x0
         if rotation == 180:
@@ -75,6 +77,14 @@ def page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
         if rotation == 270:
             return y1 - y, x1 - x
         return x - x0, y1 - y
+
+    return width, height, place
+
+
+def page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
+    """The page's lines in PDFium's order, and the page's shown width and height."""
+    x0, y0, x1, y1 = page.get_cropbox()
+    width, height, place = _frame(x0, y0, x1, y1, page.get_rotation())
 
     textpage = page.get_textpage()
     try:
@@ -126,18 +136,7 @@ def pypdf_page_lines(page: PageObject) -> tuple[list[Line], float, float]:
     """The page's lines in pypdf's order, and the page's shown width and height."""
     box = page.cropbox
     x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
-    rotation = int(page.rotation or 0) % 360
-    width, height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
-
-    def place(x: float, y: float) -> tuple[float, float]:
-        # Where a point in PDF space (origin bottom-left) shows after the page's /Rotate.
-        if rotation == 90:
-            return y - y0, x - x0
-        if rotation == 180:
-            return x1 - x, y - y0
-        if rotation == 270:
-            return y1 - y, x1 - x
-        return x - x0, y1 - y
+    width, height, place = _frame(x0, y0, x1, y1, int(page.rotation or 0))
 
     lines: list[list[_Piece]] = [[]]
 
