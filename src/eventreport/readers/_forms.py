@@ -94,6 +94,21 @@ class FormsLayout:
     """Column with the time of the answer."""
     separator: str
     """What joins several choices in one cell."""
+    expected: str
+    """How the header starts, as messages say it."""
+    quoted: int
+    """How many cells of a wrong first row a message quotes."""
+
+
+def forms_mismatch(book: Book, layout: FormsLayout) -> str | None:
+    """Why `book` is not this tool's export (its first sheet lacks the header), or None."""
+    sheet = book.sheets[0] if book.sheets else None
+    if sheet is None:
+        return "the file holds no sheet"
+    if layout.header_row(sheet):
+        return None
+    found = " | ".join(sheet.texts(1)[: layout.quoted]) or "(nothing)"
+    return f"{sheet.where(1)} starts {found}, not {layout.expected}"
 
 
 def read_responses(

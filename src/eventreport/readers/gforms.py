@@ -6,7 +6,7 @@ The e-mail address column, when the form collects it, is skipped, never read.
 from __future__ import annotations
 
 from eventreport.model import PollExport
-from eventreport.readers._forms import FormsLayout, read_responses
+from eventreport.readers._forms import FormsLayout, forms_mismatch, read_responses
 from eventreport.readers._sheet import Book, Sheet, find_row
 
 NAME = "google-forms"
@@ -18,13 +18,7 @@ _SKIP = frozenset({"Email Address", "Email address", "E-mailadres", "Score"})
 
 def mismatch(book: Book) -> str | None:
     """The first sheet's header starts with Timestamp (Dutch: Tijdstempel)."""
-    sheet = book.sheets[0] if book.sheets else None
-    if sheet is None:
-        return "the file holds no sheet"
-    if _header_row(sheet):
-        return None
-    found = sheet.text(1, 1) or "(nothing)"
-    return f"{sheet.where(1)} starts {found}, not Timestamp (Dutch: Tijdstempel)"
+    return forms_mismatch(book, LAYOUT)
 
 
 def read(book: Book, session: int | None = None) -> PollExport:
@@ -46,5 +40,7 @@ LAYOUT = FormsLayout(
     skip=lambda title: title in _SKIP,
     respondent_column=None,
     time_column=1,
+    expected="Timestamp (Dutch: Tijdstempel)",
+    quoted=1,
     separator=", ",
 )

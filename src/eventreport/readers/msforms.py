@@ -6,7 +6,7 @@ Names and e-mail addresses sit in their own columns; they are skipped, never rea
 from __future__ import annotations
 
 from eventreport.model import PollExport
-from eventreport.readers._forms import FormsLayout, read_responses
+from eventreport.readers._forms import FormsLayout, forms_mismatch, read_responses
 from eventreport.readers._sheet import Book, Sheet, find_row
 
 NAME = "microsoft-forms"
@@ -30,13 +30,7 @@ _SKIP_PREFIXES = ("Points - ", "Feedback - ", "Punten - ")
 
 def mismatch(book: Book) -> str | None:
     """The first sheet's header starts ID | Start time | Completion time."""
-    sheet = book.sheets[0] if book.sheets else None
-    if sheet is None:
-        return "the file holds no sheet"
-    if _header_row(sheet):
-        return None
-    found = " | ".join(sheet.texts(1)[:3]) or "(nothing)"
-    return f"{sheet.where(1)} starts {found}, not {_SIGNATURE}"
+    return forms_mismatch(book, LAYOUT)
 
 
 def read(book: Book, session: int | None = None) -> PollExport:
@@ -60,5 +54,7 @@ LAYOUT = FormsLayout(
     skip=lambda title: title in _SKIP or title.startswith(_SKIP_PREFIXES),
     respondent_column=1,
     time_column=3,
+    expected=_SIGNATURE,
+    quoted=3,
     separator=";",
 )
