@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from invoke.tasks import task
 ROOT = Path(__file__).resolve().parent
 SOURCES = ROOT / "sources"
 BUILD = ROOT / "build"
+PUBLISHED = "published"
 
 
 def _package() -> None:
@@ -43,6 +46,40 @@ def _events(event: str | None) -> list[Path]:
 EVENT_HELP = "the event folder's name under sources/ (default: every event)"
 
 
+@contextmanager
+def _stops_cleanly(stopped: str, unchanged: str) -> Iterator[None]:
+    """One message and exit 1 for a problem in the sources or the output folder, and for
+    Ctrl-C; the package has already left `unchanged` as it was."""
+    from eventreport.errors import ReportError
+
+    try:
+        yield
+    except ReportError as exc:
+        raise Exit(f"\n{stopped}, {unchanged} was not changed:\n  {exc}", code=1) from None
+    except KeyboardInterrupt:
+        raise Exit(f"\nStopped; {unchanged} unchanged.", code=1) from None
+    except OSError as exc:
+        # Reading or writing that failed where the package did not expect it (a file that
+        # vanished, a folder one may not read): still the file and the reason, no traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise Exit(
+            f"\n{stopped}, {unchanged} was not changed:\n  {where}{exc.strerror or exc}",
+            code=1,
+        ) from None
+
+
+def _one_event(event: str | None, flag: str, what: str) -> None:
+    """Refuse `flag` (which writes into the sources) when it would apply to several events."""
+    from eventreport.build import find_events
+
+    if event is None and len(events := find_events(SOURCES)) > 1:
+        names = ", ".join(p.name for p in events)
+        raise Exit(
+            f"{flag} {what} in one event's sources; say which with --event (events: {names}).",
+            code=1,
+        )
+
+
 @task(
     help={
         "event": EVENT_HELP,
@@ -61,17 +98,14 @@ def build(
     """Build the report (HTML page and PDF) for one event, or for every event."""
     _package()
     from eventreport.build import build as build_event
-    from eventreport.errors import ReportError
     from eventreport.textutil import human_size
 
+    if force and not final:
+        raise Exit("--force only applies with --final (build the final version anyway).", 1)
     for folder in _events(event):
         print(f"Building {folder.name}" + (" (final version)" if final else ""))
-        try:
+        with _stops_cleanly("Build stopped", "build/"):
             result = build_event(folder, BUILD, progress=_step, final=final, force=force)
-        except ReportError as exc:
-            raise Exit(
-                f"\nBuild stopped, nothing was changed in build/:\n  {exc}", code=1
-            ) from None
         for warning in result.warnings:
             print(f"  WARNING {warning}")
         print(f"Done in {result.seconds:.1f} s. Written to build/{result.slug}/:")
@@ -112,25 +146,50 @@ def proofs(
     _package()
     import datetime as dt
 
-    from eventreport.errors import ReportError
     from eventreport.proofs.tasks import approve_session, make, show_status
 
+    _proof_flags(speaker=speaker, send=send, status=status, approve=approve, by=by, date=date)
+    if approve:
+        _one_event(event, "--approve", "records an approval")
+    if send:
+        _one_event(event, "--send", "records a proof round")
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise Exit(f"--date '{date}' is not a day; write it as YYYY-MM-DD.", code=1) from None
-    try:
+    with _stops_cleanly("Stopped", "nothing"):
         for folder in _events(event):
             if approve:
-                if not by:
-                    raise Exit("--approve needs --by NAME: who approved it.", code=1)
-                print(approve_session(folder, approve, by, day))
+                print(approve_session(folder, approve, str(by), day))
             elif status:
                 print(show_status(folder, BUILD))
             else:
                 print(make(folder, BUILD, speaker=speaker, send=send, day=day, progress=_step))
-    except ReportError as exc:
-        raise Exit(f"\nStopped, nothing was changed:\n  {exc}", code=1) from None
+
+
+def _proof_flags(
+    *,
+    speaker: str | None,
+    send: bool,
+    status: bool,
+    approve: str | None,
+    by: str | None,
+    date: str | None,
+) -> None:
+    """Flags that only make sense together are checked together: one given where it has no
+    effect is an error, never silently ignored."""
+    if approve and not by:
+        raise Exit("--approve needs --by NAME: who approved it.", code=1)
+    if by and not approve:
+        raise Exit("--by only applies with --approve SESSION (record who approved it).", 1)
+    if date and not (approve or send):
+        raise Exit("--date only applies with --approve or --send (the day to record).", 1)
+    modes = (("--approve", bool(approve)), ("--status", status), ("--send", send))
+    chosen = [name for name, on in modes if on]
+    if len(chosen) > 1:
+        raise Exit(f"{' and '.join(chosen)} cannot be combined; run them one at a time.", 1)
+    if speaker and (approve or status):
+        raise Exit(f"--speaker only applies when making proofs, not with {chosen[0]}.", 1)
 
 
 @task(
@@ -142,16 +201,13 @@ def proofs(
 def publish(c: Context, event: str | None = None, force: bool = False) -> None:
     """Publish the final report for the newsletter: PDF, page, manifest, newsletter block."""
     _package()
-    from eventreport.errors import ReportError
     from eventreport.publish import publish as publish_event
 
     settings = _publish_settings(c)
     for folder in _events(event):
         print(f"Publishing {folder.name}")
-        try:
+        with _stops_cleanly("Publishing stopped", _rel(settings.folder) + "/"):
             done = publish_event(folder, settings, force=force, progress=_step)
-        except ReportError as exc:
-            raise Exit(f"\n{exc}", code=1) from None
         for warning in done.warnings:
             print(f"  WARNING {warning}")
         m = done.manifest
@@ -172,9 +228,13 @@ def _publish_settings(c: Context) -> Any:
         raise Exit("invoke.yaml: eventreport.base_url must be the site's address, https://...", 1)
     if not base_url.endswith("/"):
         base_url += "/"
-    return Settings(
-        base_url=base_url, folder=ROOT / str(config.get("publish_dir", "build/publish"))
-    )
+    return Settings(base_url=base_url, folder=_publish_dir(c))
+
+
+def _publish_dir(c: Context) -> Path:
+    """Where published sets live: `published/` unless invoke.yaml says otherwise. Not in
+    build/: the history of what was published is not build output (invoke clean)."""
+    return ROOT / str(c.config.get("eventreport", {}).get("publish_dir") or PUBLISHED)
 
 
 def _rel(path: Path) -> str:
@@ -194,14 +254,11 @@ def extract(
 ) -> None:
     """Show what the pipeline reads from one slide deck or poll export."""
     _package()
-    from eventreport.errors import ReportError
     from eventreport.extract import to_json, to_markdown
     from eventreport.readers import read_source
 
-    try:
+    with _stops_cleanly("Stopped", "nothing"):
         found = read_source(Path(file), include_hidden=include_hidden, notes=notes)
-    except ReportError as exc:
-        raise Exit(str(exc), code=1) from None
     print(json.dumps(to_json(found), ensure_ascii=False, indent=2) if json_ else to_markdown(found))
 
 
@@ -227,9 +284,24 @@ def lint(c: Context) -> None:
 
 @task
 def clean(c: Context) -> None:
-    """Delete everything generated under build/."""
-    shutil.rmtree(BUILD, ignore_errors=True)
-    print("Removed build/.")
+    """Delete everything generated under build/ (never the published versions)."""
+    publish_dir = _publish_dir(c).resolve()
+    if not BUILD.is_dir():
+        print("Nothing to remove: there is no build/.")
+        return
+    kept = [p for p in BUILD.iterdir() if publish_dir.is_relative_to(p.resolve())]
+    for path in BUILD.iterdir():
+        if path in kept:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    if kept:
+        print(f"Removed build/ but {_rel(publish_dir)}/: it holds what was published.")
+    else:
+        shutil.rmtree(BUILD, ignore_errors=True)
+        print("Removed build/.")
 
 
 namespace = Collection(build, proofs, publish, extract, test, bench, lint, clean)

@@ -396,26 +396,43 @@ def test_raw_html_is_shown_as_text(event) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:x", "data:text/html,x"]
+    "url",
+    ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:x", "data:text/html,x", "file:///etc"],
 )
-def test_dangerous_link_is_not_a_link(event, url: str) -> None:
-    text = f"Lees [dit]({url}) of [dat](https://example.org/).\n"
+def test_dangerous_link_is_refused_with_its_line(event, url: str) -> None:
+    # markdown-it alone would print such a link as literal text without a word.
+    text = f"Eerst tekst.\n\nLees [dit]({url}) of [dat](https://example.org/).\n"
+    with pytest.raises(SourceError) as caught:
+        load_event(event(sessions={"welkom": text}))
+    assert caught.value.location == "line 3"
+    assert f"the link to '{url}' is not a web or e-mail address" in caught.value.message
+
+
+def test_safe_links_stay_links(event) -> None:
+    text = "Lees [dit](https://example.org/), [mail](mailto:a@example.org) en [hier](#welkom).\n"
     loaded = load_event(event(sessions={"welkom": text}))
     fragment = lxml.html.fragment_fromstring(markdown_html(loaded.sessions[0]), create_parent="div")
     hrefs = [a.get("href") for a in fragment.iter("a")]
-    assert hrefs == ["https://example.org/"]
+    assert hrefs == ["https://example.org/", "mailto:a@example.org", "#welkom"]
 
 
 def test_closing_paragraph_is_safe_markdown(event) -> None:
-    yaml = (
-        EVENT + "    closing: Mail [ons](mailto:a@example.org) of [klik](javascript:x) <b>nu</b>\n"
-    )
+    yaml = EVENT + "    closing: Mail [ons](mailto:a@example.org) <b>nu</b>\n"
     loaded = load_event(event(yaml))
     assert loaded.closing is not None
     fragment = lxml.html.fragment_fromstring(loaded.closing, create_parent="div")
     assert [a.get("href") for a in fragment.iter("a")] == ["mailto:a@example.org"]
     assert not fragment.xpath("//b")
     assert "<b>nu</b>" in fragment.text_content()
+
+
+def test_closing_paragraph_refuses_a_script_link(event, tmp_path: Path) -> None:
+    yaml = EVENT + "    closing: Mail [klik](javascript:x)\n"
+    with pytest.raises(SourceError) as caught:
+        load_event(event(yaml))
+    root = caught.value.path
+    assert root is not None and root.name == "event.yaml"
+    assert caught.value.location == f"line {line_of(root, 'closing:')}"
 
 
 def test_verse_keeps_lines_and_stanzas(event) -> None:

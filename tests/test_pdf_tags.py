@@ -73,7 +73,7 @@ def render(folder: Path, html: str = PAGE) -> Pair:
     notes = render_tagged(html, folder, [], raw)
     done = folder / "done.pdf"
     shutil.copyfile(raw, done)
-    finish(done, notes, folder)
+    finish(done, notes)
     return Pair(raw, done, notes)
 
 

@@ -131,7 +131,10 @@ def test_a_failure_midway_leaves_the_earlier_publish_intact(tmp_path: Path) -> N
     assert "No space left on device" in str(caught.value)
     assert "the published version 1 is unchanged" in str(caught.value)
     assert _tree(folder) == before
-    assert sorted(p.name for p in (tmp_path / "publish").iterdir()) == [SAMPLE_SLUG]
+    assert sorted(p.name for p in (tmp_path / "publish").iterdir()) == [
+        f".{SAMPLE_SLUG}.lock",
+        SAMPLE_SLUG,
+    ]
 
 
 def test_a_broken_source_stops_publishing_and_says_so(tmp_path: Path) -> None:

@@ -20,10 +20,10 @@ from .render.fonts import font_files
 from .render.html import render_page
 from .render.pdf import write_pdf
 from .templating import environment
+from .workspace import PROOFS, event_lock, staging, swap_in
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
-PROOFS = "proofs"
 
 Progress = Callable[[str], None]
 
@@ -81,10 +81,7 @@ def build(
     if final:
         warnings += require_approval(event, session_blocks(page), force)
     target = out_root / event.slug
-    stage = out_root / f".{event.slug}.partial"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    try:
+    with event_lock(out_root, event.slug, "build"), staging(out_root, event.slug) as stage:
         copy_files(report, stage)
         progress("writing the HTML page")
         (stage / "index.html").write_text(page, encoding="utf-8")
@@ -96,9 +93,6 @@ def build(
             stage / f"{event.slug}.pdf",
         )
         swap_in(stage, target)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
     seconds = time.perf_counter() - started
     return BuildResult(event.slug, _outputs(target, event.slug), seconds, tuple(warnings))
 
@@ -120,20 +114,6 @@ def copy_files(report: Report, folder: Path) -> None:
     for source, relative in [*copy_targets(report), *font_files()]:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, folder / relative)
-
-
-def swap_in(stage: Path, final: Path) -> None:
-    """Replace `final` by `stage` with two renames, so readers never see half a build."""
-    old = final.with_name(f".{final.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        # Proofs are made by their own task; a report build keeps the latest ones (copied,
-        # so a failure before the swap cannot lose them).
-        if (final / PROOFS).is_dir():
-            shutil.copytree(final / PROOFS, stage / PROOFS)
-        final.rename(old)
-    stage.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _outputs(final: Path, slug: str) -> tuple[Output, ...]:

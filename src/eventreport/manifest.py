@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .limits import MARKDOWN_BYTES
 from .model import (
     DeckSource,
     Event,
@@ -19,8 +20,10 @@ from .model import (
     Speaker,
 )
 from .readers import tool_problem
+from .safepath import OutsideError, inside
+from .textutil import without_controls
 from .writeup import WriteupParser
-from .yamlfile import Mapping, load_file
+from .yamlfile import Mapping, load_file, read_text
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("nl", "en")
@@ -100,7 +103,10 @@ class _Fields:
 
 def load_event(root: Path) -> Event:
     """Read and validate `root/event.yaml` and every session file it names."""
-    path = root / "event.yaml"
+    try:
+        path = inside(root, "event.yaml")
+    except OutsideError as exc:
+        raise SourceError(root / "event.yaml", str(exc)) from None
     data = load_file(path)
     if not isinstance(data, Mapping):
         raise SourceError(path, "must hold 'key: value' lines (title:, date:, sessions:, ...)")
@@ -151,18 +157,22 @@ def _slug(root: Path) -> str:
     return root.name
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _date(fields: _Fields, key: str = "date") -> dt.date:
+    # The YAML loader keeps dates as text (yamlfile.py). Only YYYY-MM-DD is a day here:
+    # Python would also read 1599091200 or 20200903 as one, which nobody means.
     value = fields.data.get(key)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
+        if isinstance(value, str) and _DAY.match(value):
+            return dt.date.fromisoformat(value)
     except ValueError:
-        raise fields.fail(
-            key, f"{key} '{value}' is not a valid date; write it as YYYY-MM-DD, e.g. 2020-09-03"
-        ) from None
+        pass
+    shown = value if isinstance(value, str | int | float) else type(value).__name__
+    raise fields.fail(
+        key, f"{key} '{shown}' is not a valid date; write it as YYYY-MM-DD, e.g. 2020-09-03"
+    )
 
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -255,9 +265,10 @@ def _entry(path: Path, table: Mapping, key: str, value: Any, what: str) -> _Fiel
 def _file(fields: _Fields, root: Path, suffixes: tuple[str, ...]) -> Path:
     name = fields.text("file")
     assert name is not None
-    file = (root / name).resolve()
-    if not file.is_relative_to(root.resolve()):
-        raise fields.fail("file", f"'{name}' lies outside the event folder; move it inside")
+    try:
+        file = inside(root, name)
+    except OutsideError as exc:
+        raise fields.fail("file", str(exc)) from None
     if not file.is_file():
         raise fields.fail("file", f"'{name}' does not exist; check the name and folder")
     if file.suffix.lower() not in suffixes:
@@ -333,19 +344,20 @@ def _session(
                 f"speaker '{name}' is not listed under 'speakers' ({known});"
                 " add them there or fix the id",
             )
-    file = (root / (fields.text("file", required=False) or f"sessions/{session_id}.md")).resolve()
-    if not file.is_relative_to(root.resolve()) or not file.is_file():
-        raise fields.fail(
-            "file" if "file" in item else "id",
-            f"session '{session_id}' has no write-up: {file.relative_to(root.resolve())}"
-            " is missing; create it (it may be short) or set 'file:'"
-            if file.is_relative_to(root.resolve())
-            else f"session '{session_id}': the file lies outside the event folder",
-        )
+    relative = fields.text("file", required=False) or f"sessions/{session_id}.md"
+    key = "file" if "file" in item else "id"
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(file, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        file = inside(root, relative)
+    except OutsideError as exc:
+        raise fields.fail(key, f"session '{session_id}': {exc}") from None
+    if not file.is_file():
+        raise fields.fail(
+            key,
+            f"session '{session_id}' has no write-up: {relative} is missing; create it (it may"
+            " be short) or set 'file:'",
+        )
+    # Control characters (ESC, bidi overrides) have no place in prose; see textutil.
+    text = without_controls(read_text(file, MARKDOWN_BYTES))
     # A session's heading is h2, or h3 inside a group; its '##' goes one level below.
     heading_base = 3 if group else 2
     parser = WriteupParser(file, root, heading_base, tuple(decks), tuple(polls))

@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 from pypdf import PdfReader
 
 from .assemble import DOWNLOAD_FOLDER
-from .build import PROOFS, TEMPLATES, build, swap_in
+from .build import TEMPLATES, build
 from .errors import ReportError
 from .manifest import load_event
 from .model import Event
 from .templating import environment, render
 from .textutil import human_size, source_time, w3c
+from .workspace import PROOFS, event_lock, staging, swap_in
 
 VERSIONS = "versions"
 NEWSLETTER = {
@@ -48,7 +49,7 @@ class Settings:
     base_url: str
     """Where the publish folder is served, ending in '/'; links are built from it."""
     folder: Path
-    """The local publish folder, e.g. build/publish."""
+    """The local publish folder, e.g. published/ (never inside build/: clean removes that)."""
 
 
 @dataclass(frozen=True)
@@ -85,25 +86,24 @@ def publish(
     slug = event_dir.name  # the folder's name is the slug (load_event checks it)
     root = settings.folder.resolve()
     target = root / slug
-    work = root / f".{slug}.publishing"
-    previous = _previous(target)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    try:
-        event = load_event(event_dir)
-        result = build(event_dir, work / "build", templates, progress, final=True, force=force)
-        progress("assembling the published set")
-        stage = work / event.slug
-        shutil.copytree(work / "build" / event.slug, stage, ignore=shutil.ignore_patterns(PROOFS))
-        manifest = _version(event, stage, target, previous, settings, templates)
-        before_swap(stage)
-        swap_in(stage, target)
-    except ReportError as exc:
-        raise PublishError(exc.path, _untouched(exc.message, previous), exc.location) from None
-    except Exception as exc:
-        raise PublishError(target, _untouched(f"{type(exc).__name__}: {exc}", previous)) from exc
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with event_lock(root, slug, "publish"):
+        previous = _previous(target)
+        try:
+            with staging(root, slug) as work:
+                event = load_event(event_dir)
+                result = build(
+                    event_dir, work / "build", templates, progress, final=True, force=force
+                )
+                progress("assembling the published set")
+                stage = work / event.slug
+                shutil.copytree(
+                    work / "build" / event.slug, stage, ignore=shutil.ignore_patterns(PROOFS)
+                )
+                manifest = _version(event, stage, target, previous, settings, templates)
+                before_swap(stage)
+                swap_in(stage, target, keep=())
+        except ReportError as exc:
+            raise PublishError(exc.path, _untouched(exc.message, previous), exc.location) from None
     changed = previous is None or previous["pdf"]["sha256"] != manifest["pdf"]["sha256"]
     warnings = result.warnings + _placeholder(settings.base_url)
     return Published(target, manifest["version"], changed, manifest, warnings)

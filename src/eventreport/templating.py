@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
-    FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     TemplateError,
@@ -17,12 +20,26 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import RenderError
+from .errors import RenderError, SourceError
 from .labels import LABELS
+from .limits import (
+    TEMPLATE_BYTES,
+    TEMPLATE_NUMBER,
+    TEMPLATE_OUTPUT,
+    TEMPLATE_SECONDS,
+    TimeLimitError,
+    deadline,
+)
 from .model import ListItem
+from .render.activecontent import css_problem, page_problem
+from .safepath import OutsideError, inside
 from .textutil import human_size, long_date
+from .yamlfile import read_text
 
 
 @dataclass
@@ -60,17 +77,109 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+class FolderLoader(BaseLoader):
+    """Templates from one folder, through the event folder's door (safepath.inside): a
+    template that is a link to a file elsewhere, or a name with '..', is not loaded."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            path = inside(self.folder, template)
+        except OutsideError as exc:
+            # Not "not found": the next loader would then quietly serve the default, and
+            # the folder's owner would never learn that their file was refused.
+            raise SecurityError(str(exc)) from None
+        if not path.is_file():
+            raise TemplateNotFound(template)
+        try:
+            source = read_text(path, TEMPLATE_BYTES)
+        except SourceError as exc:
+            raise TemplateNotFound(f"{template} ({exc.message})") from None
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+
+
+class ReportSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no Python internals, no code), plus bounds on numbers: a template
+    from an event folder may not ask for a gigabyte of text (`'x' * 10**9`)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _number(right) and abs(right) > 64:
+            raise SecurityError(f"'** {right}': powers above 64 are not allowed in templates")
+        if operator == "*":
+            _check_numbers((left, right))
+            repeated = isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple)
+            if (
+                repeated
+                and len(left if not _number(left) else right) * (right if _number(right) else left)
+                > TEMPLATE_NUMBER
+            ):
+                raise SecurityError(f"repeating text or a list past {TEMPLATE_NUMBER} items")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _check_numbers((*args, *kwargs.values()))
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format(str(value.__self__))
+        return wrapped
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_numbers(values: tuple[Any, ...]) -> None:
+    for value in values:
+        if _number(value) and abs(value) > TEMPLATE_NUMBER:
+            raise SecurityError(f"the number {value} is larger than templates may use")
+
+
+# Widths and precisions in %-style and {}-style format strings.
+_WIDTHS = re.compile(r"%[-#0 +]*(\d+)(?:\.(\d+))?|\{[^{}]*:[^{}\d]*(\d+)(?:\.(\d+))?")
+
+
+def _check_format(text: str) -> None:
+    for match in _WIDTHS.finditer(text):
+        _check_numbers(tuple(int(g) for g in match.groups() if g))
+
+
+def _bounded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` (a filter) refusing numbers past TEMPLATE_NUMBER and, for `format`,
+    widths past it; Jinja calls filters directly, not through the sandbox's `call`."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_context/pass_environment marks
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _check_numbers((*args, *kwargs.values()))
+        if name == "format" and args:
+            _check_format(str(args[0]))
+        return function(*args, **kwargs)
+
+    return checked
+
+
 def environment(templates: Path, overrides: Path | None = None) -> Environment:
     """Templates from `overrides` first (a house style), then the defaults.
 
-    An override can extend the default it replaces as "default:report.html".
+    An override can extend the default it replaces as "default:report.html". An event's
+    overrides come from outside (docs/security.md), so every template renders in the
+    sandbox; ours run there too, so there is one code path to trust.
     """
-    default = FileSystemLoader(templates)
-    loaders: list[FileSystemLoader | PrefixLoader] = []
+    default = FolderLoader(templates)
+    loaders: list[BaseLoader] = []
     if overrides is not None and overrides.is_dir():
-        loaders.append(FileSystemLoader(overrides))
+        loaders.append(FolderLoader(overrides))
     loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
-    env = Environment(
+    env = ReportSandbox(
         loader=ChoiceLoader(loaders),
         # Escaping is on for everything but the stylesheets, which hold no user text.
         autoescape=select_autoescape(
@@ -88,6 +197,7 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
         human_size=human_size,
         css_string=css_string,
     )
+    env.filters = {name: _bounded(name, f) for name, f in env.filters.items()}
     env.globals["all_labels"] = LABELS
     env.globals["templates_dir"] = str(templates)
     return env
@@ -95,20 +205,78 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
 
 def render(env: Environment, name: str, **context: Any) -> str:
     """Render template `name`; a mistake in a template (a house style's included) becomes a
-    RenderError naming the template file and line instead of a traceback."""
+    RenderError naming the template file and line instead of a traceback, and so does one
+    that breaks the sandbox's rules or the limits (limits.py)."""
     try:
-        return env.get_template(name).render(**context)
+        with deadline(TEMPLATE_SECONDS):
+            template = env.get_template(name)
+            text = _bounded_output(template.generate(**context))
     except TemplateSyntaxError as exc:
         where = Path(exc.filename) if exc.filename else Path(exc.name or name)
         raise RenderError(where, f"template error: {exc.message}", f"line {exc.lineno}") from None
-    except TemplateNotFound as exc:
+    except (TemplateError, RecursionError, TimeLimitError, _TooLongError) as exc:
         path, line = _template_frame(exc, name)
+        raise RenderError(path, _problem(exc), line) from None
+    _check_output(template.filename or name, name, text)
+    return text
+
+
+def _problem(exc: BaseException) -> str:
+    """What went wrong while rendering, and what to do, in words for the template's author."""
+    if isinstance(exc, TemplateNotFound):
+        return f"template '{exc.name}' not found; check the name in extends/include"
+    if isinstance(exc, SecurityError):
+        return (
+            f"the template does what templates may not ({exc}); templates only lay out the"
+            " report's text, see docs/security.md"
+        )
+    if isinstance(exc, RecursionError):
+        return (
+            "templates include or extend each other without end (a template that includes"
+            " itself?); check the include and extends lines"
+        )
+    if isinstance(exc, TimeLimitError):
+        return (
+            f"rendering took more than {TEMPLATE_SECONDS} s (a loop without end, or loops"
+            " nested too deep?); check the template's for-loops"
+        )
+    if isinstance(exc, _TooLongError):
+        return (
+            f"the template wrote more than {TEMPLATE_OUTPUT // 2**20} MiB of text, far more"
+            " than any report; check its loops"
+        )
+    return f"template error: {exc}"
+
+
+def _check_output(filename: str, name: str, text: str) -> None:
+    """Refuse a page or stylesheet that would run code or load things from elsewhere on
+    the readers' side (render/activecontent.py)."""
+    suffix = Path(name).suffix
+    problem = page_problem(text) if suffix == ".html" else None
+    if suffix == ".css" and (css := css_problem(text)):
+        problem = f"a stylesheet that {css}"
+    if problem:
         raise RenderError(
-            path, f"template '{exc.name}' not found; check the name in extends/include", line
-        ) from None
-    except TemplateError as exc:
-        path, line = _template_frame(exc, name)
-        raise RenderError(path, f"template error: {exc}", line) from None
+            Path(filename),
+            f"the page made with this template (or one it includes or extends) holds"
+            f" {problem}; templates lay out the report's text and may not add scripts or"
+            " load anything from elsewhere (docs/security.md)",
+        )
+
+
+class _TooLongError(Exception):
+    pass
+
+
+def _bounded_output(chunks: Any) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > TEMPLATE_OUTPUT:
+            raise _TooLongError
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def _template_frame(exc: BaseException, name: str) -> tuple[Path, str | None]:

@@ -4,6 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+
+# Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) make text display in
+# another order than it is stored (the "Trojan source" trick: a file name or a figure that
+# reads differently from what it says). The page sets direction itself (dir="auto"), so
+# these are dropped from everything read; direction marks (U+200E/200F) stay.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+# ...and in prose also the C0/C1 controls but tab and line breaks: ESC and friends drive
+# terminals and break XML.
+_PROSE_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` without bidi embeddings, overrides and isolates."""
+    return _BIDI.sub("", text)
+
+
+def without_controls(text: str) -> str:
+    """`text` without control characters (tab and line breaks stay) or bidi controls."""
+    return _PROSE_CONTROLS.sub("", text)
+
 
 _MONTHS = {
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

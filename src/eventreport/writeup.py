@@ -9,10 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
 from urllib.parse import unquote
 
-from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from PIL import Image, UnidentifiedImageError
 
 from .errors import SourceError
 from .model import (
@@ -24,11 +22,17 @@ from .model import (
     SourcePart,
     VersePart,
 )
+from .pictures import picture_problem
+from .safepath import OutsideError, inside
 from .yamlfile import Mapping, load_text
 
-# Raw HTML off: the write-up is shown as text, never injected as markup. markdown-it's
-# own link validation refuses javascript:, vbscript:, file: and data: (but images) URLs.
+# Raw HTML off: the write-up is shown as text, never injected as markup. markdown-it's own
+# link validation would print a javascript: or file: link as literal text without a word;
+# every address is let through here and then checked by `_check_links`, which says where.
 _MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+_MD.validateLink = lambda url: True  # type: ignore[method-assign]
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 DIRECTIVES = ("slides", "download", "poll", "verse")
 SHOW_CHOICES = ("list", "table", "box")
@@ -37,23 +41,6 @@ POLL_OPTIONS = (
 )  # fmt: skip
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 MAX_RANGE = 1000  # a typo such as 1-999999999 must not try to list a billion slides
-
-
-def picture_problem(file: Path) -> str | None:
-    """What keeps `file` from being shown as a picture, or None. Checked here so the
-    message names the Markdown line, not the PDF engine's temporary file."""
-    if file.suffix.lower() == ".svg":
-        try:
-            etree.parse(str(file), etree.XMLParser(resolve_entities=False, no_network=True))
-        except (etree.XMLSyntaxError, OSError) as exc:
-            return f"is not a readable SVG file ({exc}); export it again"
-        return None
-    try:
-        with Image.open(file) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        return f"is not a picture the report can show ({exc}); save it as PNG or JPEG"
-    return None
 
 
 class WriteupParser:
@@ -74,6 +61,7 @@ class WriteupParser:
     def parse(self, text: str) -> tuple[SourcePart, ...]:
         tokens = _MD.parse(text)
         self._check_headings(tokens)
+        self._check_links(tokens)
         parts: list[SourcePart] = []
         pending: list[Token] = []
         lines = text.split("\n")
@@ -94,6 +82,7 @@ class WriteupParser:
         """Markdown for a standalone text (the closing paragraph, at `line` of event.yaml)
         as safe HTML. It may not show pictures: they belong in a session."""
         tokens = _MD.parse(text)
+        self._check_links(tokens, line - 1)
         for token in tokens:
             if any(child.type == "image" for child in token.children or []):
                 raise self.fail(
@@ -133,6 +122,20 @@ class WriteupParser:
 
     def _render(self, tokens: list[Token]) -> str:
         return str(_MD.renderer.render(tokens, _MD.options, {}))
+
+    def _check_links(self, tokens: list[Token], offset: int = 0) -> None:
+        """Links go to web pages, e-mail addresses or places in the report; anything else
+        (javascript:, file:, data:) could run code or point at the build machine."""
+        for token in tokens:
+            for child in token.children or []:
+                href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
+                if _SCHEME.match(href) and not href.lower().startswith(LINK_SCHEMES):
+                    line = (token.map[0] + 1 if token.map else 1) + offset
+                    raise self.fail(
+                        line,
+                        f"the link to '{href[:80]}' is not a web or e-mail address; links may"
+                        f" start with {', '.join(LINK_SCHEMES)} (or # for a place in the report)",
+                    )
 
     def _check_headings(self, tokens: list[Token]) -> None:
         # The session title is the "#"; sub-headings may go one level deeper at a time so
@@ -183,23 +186,20 @@ class WriteupParser:
                     " or ![{decorative}](...) if it shows nothing a reader needs",
                 )
             relative = PurePosixPath(src)
-            if ":" in src or relative.is_absolute() or ".." in relative.parts:
+            # No '..' even where it would stay inside: the name is also where the copy
+            # goes, next to the page.
+            if _SCHEME.match(src) or relative.is_absolute() or ".." in relative.parts:
                 raise self.fail(
                     line,
                     f"the picture '{src}' must be a file inside the event folder,"
                     " e.g. media/photo.jpg (nothing is fetched from elsewhere)",
                 )
-            file = self.root / relative
+            try:
+                file = inside(self.root, src)
+            except OutsideError as exc:
+                raise self.fail(line, f"the picture {exc}") from None
             if not file.is_file():
                 raise self.fail(line, f"the picture '{src}' does not exist in the event folder")
-            # A link inside the folder may still point outside it; what is published must
-            # really live in the event's sources.
-            if not file.resolve().is_relative_to(self.root.resolve()):
-                raise self.fail(
-                    line,
-                    f"the picture '{src}' is a link to a file outside the event folder;"
-                    " copy the picture itself into the folder",
-                )
             if problem := picture_problem(file):
                 raise self.fail(line, f"the picture '{src}' {problem}")
             found.append(str(relative))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import SourceError
+from .limits import MIB, YAML_BYTES, YAML_DEPTH, YAML_NODES
+from .textutil import without_bidi_controls
 
 
 class Mapping(dict[str, Any]):
@@ -69,19 +72,79 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 def load_text(text: str, path: Path, first_line: int = 1) -> Any:
     """Parse YAML text from `path`; lines in errors count from `first_line`."""
+    # PyYAML refuses control characters itself (with the line, below); bidi controls it
+    # would keep, and they could make a title read other than it is.
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = _load(without_bidi_controls(text))
     except SourceError as exc:
         raise SourceError(path, exc.message, _shift(exc.location, first_line)) from None
     except yaml.MarkedYAMLError as exc:
         message, mark = _plain(exc)
         line = (mark.line if mark else 0) + first_line
         raise SourceError(path, message, f"line {line}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        raise SourceError(
+            path,
+            f"holds a control character (U+{exc.character:04X}) that text files do not;"
+            " the file may be damaged or saved in another format: save it again as UTF-8"
+            " text, or remove the character",
+            f"line {line}",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(path, f"not valid YAML ({exc}); check the file") from None
     except RecursionError:
         raise SourceError(path, "nests lists or sections too deeply to read; simplify it") from None
     if first_line != 1:
         _offset(data, first_line - 1)
     return data
+
+
+def _load(text: str) -> Any:
+    loader = _LineLoader(text)  # checks the characters at once (yaml.reader.ReaderError)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document that nests too deeply or whose aliases (`*name`) expand it past
+    YAML_NODES values: an alias bomb is a few lines that would build a billion values."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > YAML_DEPTH:
+            raise SourceError(
+                None,
+                f"lists or sections nest more than {YAML_DEPTH} levels deep here (or an alias"
+                " refers to itself); simplify it",
+                f"line {node.start_mark.line + 1}",
+            )
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        if total > YAML_NODES:
+            raise SourceError(
+                None,
+                f"the values here expand to more than {YAML_NODES} (through aliases such as"
+                " *name, which repeat a whole block); a real event needs far fewer. Write the"
+                " values out, without aliases",
+                f"line {node.start_mark.line + 1}",
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
 
 
 def _plain(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
@@ -109,16 +172,35 @@ def _plain(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
 
 
 def load_file(path: Path) -> Any:
-    """Parse a YAML file, with a clear error when it is missing or unreadable."""
+    """Parse a YAML file, with a clear error when it is missing, unreadable or too big."""
+    return load_text(read_text(path, YAML_BYTES), path)
+
+
+def read_text(path: Path, limit: int) -> str:
+    """A text file of the sources as str: UTF-8 (a byte order mark is dropped), a regular
+    file of at most `limit` bytes (a named pipe or a device would never end)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(path, "is not a regular file; name a text file")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise SourceError(path, "file not found; every event folder needs one") from None
-    except UnicodeDecodeError as exc:
+        raise SourceError(path, "file not found; check the name and folder") from None
+    except OSError as exc:
         raise SourceError(
-            path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+            path, f"cannot be read ({exc.strerror}); check that you may read it"
         ) from None
-    return load_text(text, path)
+    if len(data) > limit:
+        raise SourceError(
+            path,
+            f"is larger than {limit // MIB} MiB, far more than such a text needs; check that"
+            " it is the right file",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def _shift(location: str | None, first_line: int) -> str | None:

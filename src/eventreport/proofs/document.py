@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..render.html import page_context
 from ..render.pdf import LocalFetcher, write_pdf
 from ..templating import environment, render
 from ..textutil import long_date
+from ..workspace import event_lock, output_error, staging, swap_in
 from .diff import mark_changes
 from .linenumbers import draw_numbers, layout, numbered_lines
 from .rounds import Round, load_rounds, record_round
@@ -112,24 +112,19 @@ def make_proofs(
     day = today or dt.date.today()
 
     final = out_root / event.slug / "proofs"
-    stage = out_root / event.slug / ".proofs.partial"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    try:
-        copy_files(report, stage)
-        made = [
-            _proof(env, report, settings, person, number, rounds, day, stage, final, progress)
-            for person in people
-        ]
-        old = final.with_name(".proofs.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            final.rename(old)
-        stage.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+    # The build's lock: a build swaps the whole build/<event>/ folder these go into.
+    with event_lock(out_root, event.slug, "build"):
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(exc, final.parent) from None
+        with staging(final.parent, "proofs") as stage:
+            copy_files(report, stage)
+            made = [
+                _proof(env, report, settings, person, number, rounds, day, stage, final, progress)
+                for person in people
+            ]
+            swap_in(stage, final, keep=())
     if send:
         sent = [sid for proof in made for sid in proof.sessions]
         record_round(event, current, list(dict.fromkeys(sent)), day)

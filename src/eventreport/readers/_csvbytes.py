@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from eventreport.errors import ReadError
+from eventreport.limits import MIB, POLL_FILE_BYTES
 from eventreport.readers._sheet import Sheet
 
 DELIMITERS = ",;\t"
@@ -79,9 +80,16 @@ def looks_like_csv(head: bytes) -> bool:
 def read_csv(path: Path) -> Sheet:
     """The file's rows, numbered as Excel shows them (a `sep=` line is not a row)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(POLL_FILE_BYTES + 1)
     except OSError as exc:
         raise ReadError(path, f"cannot open the file ({exc.strerror})") from None
+    if len(data) > POLL_FILE_BYTES:
+        raise ReadError(
+            path,
+            f"the file is larger than {POLL_FILE_BYTES // MIB} MiB, far more than a poll's"
+            " results; check that it is the right file, or export the results again",
+        )
     decoded = decode(data)
     if decoded is None:
         raise ReadError(

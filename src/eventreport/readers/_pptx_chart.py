@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from eventreport.limits import CHART_POINTS, DECK_CHART_POINTS
 from eventreport.model import ChartBlock, ChartSeries
 from eventreport.readers._numfmt import shown
 from eventreport.readers._text import one_line
@@ -41,11 +42,9 @@ _TYPES = {
 }
 
 
-# One series' cache spans at most this many points (blanks included): far beyond any
-# chart a slide can show, small enough that a crafted count cannot exhaust memory.
-MAX_POINTS = 100_000
-# All charts of one deck together; a part can repeat a cache thousands of times.
-MAX_DECK_POINTS = 1_000_000
+# Blanks included; reasons in limits.py (a part can repeat a cache thousands of times).
+MAX_POINTS = CHART_POINTS
+MAX_DECK_POINTS = DECK_CHART_POINTS
 _CRAFTED = (
     "the file may be crafted to exhaust memory. Ask the speaker for the file again, or open "
     "the file in PowerPoint and save it again"

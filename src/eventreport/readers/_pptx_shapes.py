@@ -31,7 +31,7 @@ from eventreport.readers._pptx_styles import (
     ph_type,
     placeholder,
 )
-from eventreport.readers._text import clean, one_line
+from eventreport.readers._text import clean, one_line, unescape_office
 from eventreport.readers._xmlnum import coordinate, whole
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -142,7 +142,7 @@ def paragraph_text(paragraph: etree._Element, links: _Links | None = None) -> st
             parts.append("\n")
     if links is not None:
         links.flush()
-    return clean("".join(parts))
+    return clean(unescape_office("".join(parts)))
 
 
 class SlideReader:
@@ -317,7 +317,7 @@ def _c_nv_pr(shape: etree._Element) -> etree._Element | None:
 def _alt(shape: etree._Element) -> str | None:
     """A picture's alternative text (`descr`; the `name` is not alt text), or None."""
     props = _c_nv_pr(shape)
-    alt = clean(props.get("descr", "")) if props is not None else ""
+    alt = clean(unescape_office(props.get("descr", ""))) if props is not None else ""
     return alt or None
 
 

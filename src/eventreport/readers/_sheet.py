@@ -16,8 +16,25 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from eventreport.errors import ReadError
+from eventreport.readers._text import clean
 
 Row = tuple[Any, ...]
+
+
+class Uncalculated:
+    """A formula cell whose result the file does not hold (saved by a program that does
+    not calculate): its value is unknown, not empty."""
+
+    def __repr__(self) -> str:
+        return "<formula without a saved result>"
+
+
+UNCALCULATED = Uncalculated()
+_UNCALCULATED_ADVICE = (
+    "holds a formula whose result was not saved in the file, so its value is unknown; open"
+    " the file in Excel or LibreOffice and save it again (that stores the results), or type"
+    " the number"
+)
 
 
 @dataclass(frozen=True)
@@ -94,12 +111,13 @@ class Book:
 
 
 def text(value: Any) -> str:
-    """A cell's value as stripped text; integers written as floats lose their '.0'."""
-    if value is None:
+    """A cell's value as stripped text, without control characters (the audience typed it);
+    integers written as floats lose their '.0'."""
+    if value is None or value is UNCALCULATED:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean(str(value))
 
 
 def find_row(sheet: Sheet, matches: Sequence[str], *, column: int = 1, limit: int = 20) -> int:
@@ -117,6 +135,8 @@ def whole(
     book: Book, value: Any, what: str, where: str, advice: str = "export the results again"
 ) -> int:
     """A count stored as a number or as text ("14", "14.0"); blank counts as 0."""
+    if value is UNCALCULATED:
+        raise book.fail(f"{what}: the cell {_UNCALCULATED_ADVICE}", where)
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):
@@ -131,6 +151,8 @@ def whole(
 
 def decimal(book: Book, value: Any, what: str, where: str) -> float | None:
     """A number stored as a number or as text ("3.4", "3,4", "24%"); blank is None."""
+    if value is UNCALCULATED:
+        raise book.fail(f"{what}: the cell {_UNCALCULATED_ADVICE}", where)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -15,23 +15,21 @@ from types import TracebackType
 from lxml import etree
 
 from eventreport.errors import ReadError
+from eventreport.limits import DECK_PART, DECK_TOTAL, MIB, ZIP_MEMBERS
 from eventreport.readers._sniff import ZIP_ERRORS, damaged_zip_message
 
-MIB = 2**20
-# The largest slide part in the corpus inflates to 1.6 MiB; 64 MiB leaves room for any
-# real slide while keeping one part far below the memory budget of a build.
-MAX_PART = 64 * MIB
-# Everything one read inflates (slides, layouts, charts, notes), summed.
-MAX_TOTAL = 1024 * MIB
-# Real decks hold a few thousand members at most; millions make a huge member list.
-MAX_MEMBERS = 50_000
+# The reasons for each limit are in limits.py.
+MAX_PART = DECK_PART
+MAX_TOTAL = DECK_TOTAL
+MAX_MEMBERS = ZIP_MEMBERS
 
 _SAVE = "open the file in PowerPoint and save it again"
 SAVE_AGAIN = f"{_SAVE}, or get the file again"
 _BOMB = (
-    "far more than any real slide needs; the file may be crafted to exhaust memory "
-    f"(a zip bomb). Ask the speaker for the file again, or {_SAVE}"
+    "far more than any real {kind} needs; the file may be crafted to exhaust memory "
+    "(a zip bomb). {advice}"
 )
+DECK_ADVICE = f"Ask the speaker for the file again, or {_SAVE}"
 
 # Entities stay unexpanded and nothing is fetched; the DTD check below refuses the rest.
 PARSER = etree.XMLParser(
@@ -50,8 +48,11 @@ class SafeZip:
         max_total: int = MAX_TOTAL,
         max_members: int = MAX_MEMBERS,
         archive: zipfile.ZipFile | None = None,
+        kind: str = "slide",
+        advice: str = DECK_ADVICE,
     ) -> None:
         self.path = path
+        self._bomb_text = _BOMB.format(kind=kind, advice=advice)
         self._max_part, self._max_total = max_part, max_total
         try:
             self._zip = archive if archive is not None else zipfile.ZipFile(path)
@@ -63,7 +64,7 @@ class SafeZip:
             raise ReadError(
                 path,
                 f"the zip holds {len(infos)} members, more than {max_members}; "
-                + _BOMB.replace("far more than", "far more members than"),
+                + self._bomb_text.replace("far more than", "far more members than"),
             )
         # OPC part names are case-insensitive; zip member names are not.
         self._names = {info.filename.lower(): info for info in infos}
@@ -107,12 +108,33 @@ class SafeZip:
             raise self._bomb(name, f"brings the parts read to more than {_mib(self._max_total)}")
         return data
 
+    def check_all(self) -> None:
+        """Inflate every member once, keeping nothing: a library that then opens the zip
+        itself (openpyxl) meets only members within the limits, whatever the headers say."""
+        for name, info in self._names.items():
+            if info.file_size > self._max_part:
+                raise self._bomb(name, f"declares {_mib(info.file_size)} when inflated")
+            size = 0
+            try:
+                with self._zip.open(info) as member:
+                    while chunk := member.read(MIB):
+                        size += len(chunk)
+                        if size > self._max_part:
+                            raise self._bomb(name, f"inflates to more than {_mib(self._max_part)}")
+            except (*ZIP_ERRORS, zlib.error) as exc:
+                raise ReadError(
+                    self.path, f"the part cannot be unpacked ({exc}); {SAVE_AGAIN}", f"part {name}"
+                ) from None
+            self._inflated += size
+            if self._inflated > self._max_total:
+                raise self._bomb(name, f"brings the parts to more than {_mib(self._max_total)}")
+
     def xml(self, name: str) -> etree._Element:
         """A member parsed as XML, refusing DTDs (entity tricks) and damaged markup."""
         return parse_xml(self.read(name), self.path, name)
 
     def _bomb(self, name: str, what: str) -> ReadError:
-        return ReadError(self.path, f"the part {what}, {_BOMB}", f"part {name}")
+        return ReadError(self.path, f"the part {what}, {self._bomb_text}", f"part {name}")
 
 
 def _mib(size: int) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from eventreport.model import Option, PollExport, PollSession, Question, QuestionType, Response
 from eventreport.readers._sheet import Book, Row, Sheet, text, whole
+from eventreport.textutil import without_controls
 
 NAME = "mentimeter"
 LABEL = "Mentimeter results (.xlsx)"
@@ -165,7 +166,8 @@ class _SessionSheet:
         elif table == "Items" and text(row[0]):
             block.options.append(Option(text(row[0]), 0, where))
         elif table == "Responses" and row[0] is not None and text(row[0]):
-            answer = row[0] if isinstance(row[0], str) else text(row[0])
+            # Kept as typed (spaces and all), but without control characters (textutil).
+            answer = without_controls(row[0]) if isinstance(row[0], str) else text(row[0])
             block.responses.append(Response(text=answer, location=where))
 
     def _question(self, block: _Block) -> Question:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from eventreport.errors import ReadError
+from eventreport.limits import DECK_SLIDES
 from eventreport.model import Deck, ListBlock, Paragraph, Slide
 from eventreport.readers._pdf_layout import is_rtl, page_structure
 from eventreport.readers._pdf_lines import Line, page_lines, pypdf_page_lines
@@ -54,6 +55,12 @@ def read_pdf(
     """Read a PDF deck, one slide per page; `include_hidden` and `notes` have no effect."""
     document = _open(path)
     try:
+        if len(document) > DECK_SLIDES:
+            raise ReadError(
+                path,
+                f"the PDF has {len(document)} pages, more than the {DECK_SLIDES} a deck may"
+                " have; is it the slides? Ask the speaker for the deck itself",
+            )
         pages = [_page(path, document, index) for index in range(len(document))]
     finally:
         document.close()

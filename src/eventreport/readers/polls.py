@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import difflib
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from lxml import etree
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from eventreport.errors import ReadError
+from eventreport.limits import POLL_CELLS, WORKBOOK_PART, WORKBOOK_TOTAL
 from eventreport.model import PollExport
 from eventreport.readers import csvpoll, gforms, kahoot, mentimeter, msforms, wooclap
 from eventreport.readers._csvbytes import read_csv
-from eventreport.readers._sheet import Book, Sheet
-from eventreport.readers._sniff import ZIP_ERRORS, damaged_zip_message
+from eventreport.readers._sheet import UNCALCULATED, Book, Sheet
+from eventreport.readers._sniff import damaged_zip_message
+from eventreport.readers._zipguard import SafeZip
 
-_OPEN_ERRORS = (*ZIP_ERRORS, SyntaxError, InvalidFileException, TypeError)
-# openpyxl parses sheets lazily in read-only mode, so damage can surface while reading rows;
-# narrower than _OPEN_ERRORS so that a bug in a tool's reader is not called damage.
-_ROW_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError)
+# openpyxl is not made for hostile files: fuzzing (tests/test_fuzz_readers.py) finds damage
+# surfacing as LookupError (an XML declaration naming an unknown encoding), KeyError,
+# IndexError, ValueError and more, when opening and, in read-only mode, while reading rows.
+# Only openpyxl (and `_sheet`, which raises ReadError itself) runs inside these guards; the
+# tools' readers run after, so a bug there is still not called damage.
+_OPENPYXL_ERRORS = (Exception,)
 
 
 @dataclass(frozen=True)
@@ -83,21 +87,94 @@ def _check_tool(path: Path, tool: str) -> None:
 
 
 def _load_workbook(path: Path) -> Book:
+    # openpyxl opens the zip itself and has no limits of its own: every member is first
+    # inflated once through the guard, so a sheet that inflates to gigabytes stops there.
+    with SafeZip(
+        path,
+        max_part=WORKBOOK_PART,
+        max_total=WORKBOOK_TOTAL,
+        kind="poll export",
+        advice="Export the results from the poll tool again.",
+    ) as guarded:
+        guarded.check_all()
     with path.open("rb") as fh:
         try:
             # A file object, because openpyxl refuses file names not ending in .xlsx.
             workbook = load_workbook(fh, read_only=True, data_only=True)
-        except _OPEN_ERRORS as exc:
-            raise ReadError(path, f"{damaged_zip_message()} ({exc})") from None
+        except _OPENPYXL_ERRORS as exc:
+            raise _damaged(path, exc) from None
         try:
-            sheets = tuple(
-                Sheet(ws.title, tuple(ws.iter_rows(values_only=True))) for ws in workbook.worksheets
-            )
-        except _ROW_ERRORS as exc:
-            raise ReadError(path, f"{damaged_zip_message()} ({exc})") from None
+            cells = _CellBudget(path)
+            sheets = tuple(_sheet(workbook, ws, cells) for ws in workbook.worksheets)
+        except ReadError:
+            raise
+        except _OPENPYXL_ERRORS as exc:
+            raise _damaged(path, exc) from None
         finally:
             workbook.close()
     return Book(path, sheets)
+
+
+def _damaged(path: Path, exc: Exception) -> ReadError:
+    detail = str(exc)[:160] or type(exc).__name__
+    return ReadError(path, f"{damaged_zip_message()} ({detail})")
+
+
+class _CellBudget:
+    """Counts the cells read from one export against POLL_CELLS."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.used = path, 0
+
+    def take(self, row: tuple[object, ...], sheet: str) -> None:
+        self.used += max(len(row), 1)
+        if self.used > POLL_CELLS:
+            raise ReadError(
+                self.path,
+                f"the export holds more than {POLL_CELLS} cells, far more than a poll's"
+                " results; the file may be crafted to exhaust memory. Export the results"
+                " from the poll tool again",
+                f"sheet '{sheet}'",
+            )
+
+
+def _sheet(workbook: Any, ws: Any, cells: _CellBudget) -> Sheet:
+    # The declared size (<dimension>) is the file's claim, and openpyxl pads every row to
+    # it; a crafted claim of 16,384 columns would pad each row to that. Rows are read
+    # as long as their last cell instead.
+    ws.reset_dimensions()
+    rows: list[tuple[object, ...]] = []
+    for row in ws.iter_rows(values_only=True):
+        cells.take(row, ws.title)
+        rows.append(row)
+    for row_no, column in _uncalculated(workbook, ws):
+        if row_no <= len(rows) and column <= len(rows[row_no - 1]):
+            values = list(rows[row_no - 1])
+            values[column - 1] = UNCALCULATED
+            rows[row_no - 1] = tuple(values)
+    return Sheet(ws.title, tuple(rows))
+
+
+_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+_FORMULA = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+_VALUE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}v"
+
+
+def _uncalculated(workbook: Any, ws: Any) -> list[tuple[int, int]]:
+    """(row, column) of the formula cells whose result was never saved: openpyxl reads
+    them as empty, which for a vote count would silently mean 0."""
+    part = getattr(ws, "_worksheet_path", None)
+    if part is None:
+        return []
+    found: list[tuple[int, int]] = []
+    with workbook._archive.open(part) as source:
+        for _, cell in etree.iterparse(source, tag=_CELL, resolve_entities=False, no_network=True):
+            value = cell.find(_VALUE)
+            if cell.find(_FORMULA) is not None and (value is None or not value.text):
+                row, column = coordinate_to_tuple(cell.get("r", "A1"))
+                found.append((row, column))
+            cell.clear()
+    return found
 
 
 def _read(book: Book, tool: str, session: int | None) -> PollExport:

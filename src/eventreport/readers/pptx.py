@@ -10,13 +10,16 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from eventreport.errors import ReadError
+from eventreport.limits import DECK_SLIDES, SLIDE_PARAGRAPHS, SLIDE_SHAPES, SLIDE_TABLE_CELLS
 from eventreport.model import ChartBlock, Deck, DiagramBlock, Slide
 from eventreport.readers._opc import Package
 from eventreport.readers._pptx_chart import PointBudget, read_chart
 from eventreport.readers._pptx_diagram import read_diagram
 from eventreport.readers._pptx_shapes import R_ID, SlideReader, paragraph_text
-from eventreport.readers._pptx_styles import NS, Inheritance, P, ph_type, placeholder
+from eventreport.readers._pptx_styles import NS, A, Inheritance, P, ph_type, placeholder
 from eventreport.readers._xmlnum import whole
 from eventreport.readers._zipguard import SafeZip
 
@@ -24,6 +27,7 @@ _DEFAULT_HEIGHT = 6858000  # 7.5 in, PowerPoint's default slide height
 _BAND = 0.02  # of the slide height: tops closer than this count as one reading row
 _SAVE_AGAIN = "open the file in PowerPoint and save it again"
 _PRESENTATION = f"{{{P}}}presentation"
+_SLIDE = f"{{{P}}}sld"
 
 
 def read_pptx(
@@ -50,7 +54,14 @@ def read_pptx(
         reader = _DeckReader(package, int(height * _BAND))
         rels = package.rels(main)
         slides = []
-        for number, slide_id in enumerate(presentation.iterfind("./p:sldIdLst/p:sldId", NS), 1):
+        listed = presentation.findall("./p:sldIdLst/p:sldId", NS)
+        if len(listed) > DECK_SLIDES:
+            raise ReadError(
+                path,
+                f"the deck lists {len(listed)} slides, more than the {DECK_SLIDES} a deck may"
+                f" have; {_CRAFTED}",
+            )
+        for number, slide_id in enumerate(listed, 1):
             rel = rels.get(slide_id.get(R_ID, ""))
             if rel is None or rel.external or not package.has(rel.target):
                 raise ReadError(
@@ -77,9 +88,17 @@ class _DeckReader:
         hidden = root.get("show") in ("0", "false")
         if hidden and not include_hidden:
             return None
+        _check_size(root, number, self._package.path)
         related = _Related(self._package, part, self._budget)
         content = SlideReader(self._layout(part, number), related, self._band, self._package.path)
-        read = content.read(root.find("./p:cSld/p:spTree", NS))
+        tree = root.find("./p:cSld/p:spTree", NS)
+        if root.tag != _SLIDE or tree is None:
+            raise ReadError(
+                self._package.path,
+                f"the slide's part is damaged (it holds no slide content); {_SAVE_AGAIN}",
+                f"slide {number}",
+            )
+        read = content.read(tree)
         return Slide(
             number=number,
             title=read.title,
@@ -116,6 +135,35 @@ class _DeckReader:
             if ph is not None and ph_type(ph) == "body":
                 texts += [paragraph_text(p) for p in shape.iterfind("./p:txBody/a:p", NS)]
         return "\n".join(t for t in texts if t)
+
+
+# What one slide may hold, by element: (limit, what it is called in the message).
+_SIZES = {
+    f"{{{P}}}sp": (SLIDE_SHAPES, "shapes"),
+    f"{{{P}}}pic": (SLIDE_SHAPES, "shapes"),
+    f"{{{P}}}graphicFrame": (SLIDE_SHAPES, "shapes"),
+    f"{{{P}}}cxnSp": (SLIDE_SHAPES, "shapes"),
+    f"{{{P}}}grpSp": (SLIDE_SHAPES, "shapes"),
+    f"{{{A}}}p": (SLIDE_PARAGRAPHS, "paragraphs"),
+    f"{{{A}}}tc": (SLIDE_TABLE_CELLS, "table cells"),
+}
+_CRAFTED = (
+    "no real deck is that large, so the file may be crafted to exhaust the machine. Ask the"
+    " speaker for the file again, or leave the deck out"
+)
+
+
+def _check_size(root: etree._Element, number: int, path: Path) -> None:
+    """Refuse a slide with more shapes, paragraphs or table cells than limits.py allows:
+    a slide of 100,000 shapes reads in a second but would take the PDF step hours."""
+    counts: dict[str, int] = {}
+    for element in root.iter(*_SIZES):
+        limit, what = _SIZES[element.tag]
+        counts[what] = counts.get(what, 0) + 1
+        if counts[what] > limit:
+            raise ReadError(
+                path, f"the slide holds more than {limit} {what}; {_CRAFTED}", f"slide {number}"
+            )
 
 
 class _Related:

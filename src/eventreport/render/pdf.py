@@ -16,15 +16,25 @@ from ..errors import RenderError
 from .pdf_tags import finish_structure
 from .tagmap import TagNotes, noting
 
+# The page is rendered as if it lay here, whatever folder it is made in: WeasyPrint names
+# pictures by their address and writes link addresses into the file, so a real path would
+# make every PDF depend on the (unique, temporary) folder it was made in, and would put
+# the build machine's folder names into a published file.
+VIRTUAL_BASE = "file:///eventreport/"
+
 
 class LocalFetcher(URLFetcher):  # type: ignore[misc]
-    """Fetches only files inside the allowed folders: no network, nothing else on disk."""
+    """Fetches only files inside the allowed folders: no network, nothing else on disk.
+    Addresses under VIRTUAL_BASE are files in `base`."""
 
-    def __init__(self, allowed: list[Path]) -> None:
+    def __init__(self, allowed: list[Path], base: Path | None = None) -> None:
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.allowed = [a.resolve() for a in allowed]
+        self.base = base.resolve() if base is not None else None
 
     def fetch(self, url: str, headers: object = None) -> object:
+        if self.base is not None and url.startswith(VIRTUAL_BASE):
+            url = self.base.as_uri() + "/" + url[len(VIRTUAL_BASE) :]
         parsed = urlparse(url)
         if parsed.scheme != "file":
             raise ValueError(f"refusing to fetch {url}: only files of the event are used")
@@ -60,15 +70,15 @@ def _errors_fail(source: Path) -> Iterator[None]:
 
 def write_pdf(html: str, base: Path, allowed: list[Path], target: Path) -> None:
     """Render `html` (links relative to `base`) into `target` as PDF/UA-1."""
-    finish(target, render_tagged(html, base, allowed, target), base)
+    finish(target, render_tagged(html, base, allowed, target))
 
 
-def finish(target: Path, notes: TagNotes, base: Path) -> None:
+def finish(target: Path, notes: TagNotes) -> None:
     """The post-pass on WeasyPrint's output in `target`: close the gaps in its structure
-    tree (pdf_tags.py) and make its links into `base` relative."""
+    tree (pdf_tags.py) and make its links to files beside the page relative."""
     with pikepdf.open(target, allow_overwriting_input=True) as doc:
         finish_structure(doc, notes)
-        relative_links(doc, base)
+        relative_links(doc)
         # A fixed /ID derived from the content keeps rebuilds byte-identical.
         doc.save(target, deterministic_id=True)
 
@@ -76,12 +86,10 @@ def finish(target: Path, notes: TagNotes, base: Path) -> None:
 def render_tagged(html: str, base: Path, allowed: list[Path], target: Path) -> TagNotes:
     """WeasyPrint's own PDF/UA-1 output in `target`, and what it tagged from which HTML
     element (for the post-pass); any ERROR it logs fails the build."""
-    fetcher = LocalFetcher([base, *allowed])
+    fetcher = LocalFetcher([base, *allowed], base=base)
     try:
         with _errors_fail(target), noting() as notes:
-            document = weasyprint.HTML(
-                string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
-            )
+            document = weasyprint.HTML(string=html, base_url=VIRTUAL_BASE, url_fetcher=fetcher)
             document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise RenderError(target, f"a resource could not be used: {exc.__cause__ or exc}") from None
@@ -92,11 +100,11 @@ def render_tagged(html: str, base: Path, allowed: list[Path], target: Path) -> T
     return notes
 
 
-def relative_links(doc: pikepdf.Pdf, base: Path) -> None:
-    """Rewrite links into `base` (absolute file: URIs, as WeasyPrint writes them) as
-    relative URIs, so the PDF's download links work wherever the folder is published
-    and no local path of the build machine ends up in the file."""
-    prefix = base.resolve().as_uri() + "/"
+def relative_links(doc: pikepdf.Pdf) -> None:
+    """Rewrite links to files beside the page (absolute file: URIs under VIRTUAL_BASE, as
+    WeasyPrint writes them) as relative URIs, so the PDF's download links work wherever
+    the folder is published."""
+    prefix = VIRTUAL_BASE
     for page in doc.pages:
         for annot in page.get("/Annots", []):
             action = annot.get("/A")
