@@ -89,6 +89,8 @@ class _Scrub:
         self.pdf = pdf
         self.result = result
         self.gone_annotations: set[tuple[int, int]] = set()
+        self.annotated: list[int] = []
+        self.layered: list[int] = []
 
     def run(self, title: str) -> None:
         root = self.pdf.Root
@@ -108,6 +110,14 @@ class _Scrub:
             self.result.removed.append(f"document entries: {', '.join(dropped)}")
         for number, pdf_page in enumerate(self.pdf.pages, 1):
             self._page(pdf_page, number, hidden)
+        if self.annotated:
+            pages = ", ".join(map(str, self.annotated))
+            self.result.removed.append(
+                f"annotations other than links ({len(self.gone_annotations)}, pages {pages})"
+            )
+        if self.layered:
+            pages = ", ".join(map(str, self.layered))
+            self.result.removed.append(f"content of hidden layers (pages {pages})")
         self._outline(root.get("/Outlines"))
         if self.gone_annotations and "/StructTreeRoot" in root:
             _drop_object_references(root.StructTreeRoot, self.gone_annotations)
@@ -141,12 +151,10 @@ class _Scrub:
                 else:
                     self.gone_annotations.add(annotation.objgen)
             if len(kept) < len(annotations):
-                self.result.removed.append(
-                    f"page {number}: {len(annotations) - len(kept)} annotation(s)"
-                )
+                self.annotated.append(number)
             page.Annots = kept
         if hidden and _drop_hidden_content(self.pdf, pdf_page, hidden):
-            self.result.removed.append(f"page {number}: content of hidden layers")
+            self.layered.append(number)
 
     def _outline(self, outlines: object) -> None:
         """Bookmarks stay; an action on one that is not a jump goes."""
