@@ -338,6 +338,9 @@ def test_hidden_shapes_and_local_file_links_are_left_out(tmp_path: Path) -> None
     assert package_problems(data) == []
     kept = all_text(clean_pptx(deck, title="x", include_hidden=True).data)
     assert "Verborgen dossiernummer" in kept
+    # The report reads them as the copy keeps them: only with include_hidden.
+    assert "Verborgen dossiernummer" not in slide_texts(deck)
+    assert "Verborgen dossiernummer" in slide_texts(deck, include_hidden=True)
 
 
 def _photo_with_exif(path: Path) -> Path:

@@ -78,7 +78,9 @@ class _DeckReader:
         if hidden and not include_hidden:
             return None
         related = _Related(self._package, part, self._budget)
-        content = SlideReader(self._layout(part, number), related, self._band, self._package.path)
+        content = SlideReader(
+            self._layout(part, number), related, self._band, self._package.path, include_hidden
+        )
         read = content.read(root.find("./p:cSld/p:spTree", NS))
         return Slide(
             number=number,
