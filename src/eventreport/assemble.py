@@ -12,6 +12,7 @@ from .model import (
     DownloadInsert,
     DownloadView,
     Event,
+    OfferedCopy,
     PollExport,
     PollInsert,
     PollSource,
@@ -24,6 +25,7 @@ from .model import (
     SlidesView,
 )
 from .pollview import poll_view
+from .publication import offered_copy
 from .readers import read_deck, read_poll
 from .textutil import human_size
 
@@ -38,6 +40,7 @@ class Sources:
         self.progress = progress
         self._decks: dict[str, Deck] = {}
         self._polls: dict[str, PollExport] = {}
+        self._copies: dict[str, OfferedCopy] = {}
 
     def deck(self, source: DeckSource) -> Deck:
         if source.id not in self._decks:
@@ -46,6 +49,14 @@ class Sources:
                 source.path, include_hidden=source.include_hidden, notes=source.notes
             )
         return self._decks[source.id]
+
+    def copy(self, source: DeckSource) -> OfferedCopy:
+        if source.id not in self._copies:
+            copy = offered_copy(source)
+            left_out = "; ".join(copy.removed) or "nothing to leave out"
+            self.progress(f"publication copy of {source.path.name}: left out {left_out}")
+            self._copies[source.id] = copy
+        return self._copies[source.id]
 
     def poll(self, source: PollSource) -> PollExport:
         if source.id not in self._polls:
@@ -107,14 +118,15 @@ def _session(
             export = sources.poll(event.polls[part.poll])
             parts.append(poll_view(event, session, part, export, len(parts)))
         elif isinstance(part, DownloadInsert):
-            parts.append(_download(event.decks[part.deck], event.language))
+            deck = event.decks[part.deck]
+            parts.append(_download(deck, sources.copy(deck), event.language))
             placed.add(part.deck)
         else:
             parts.append(part)
     for deck_id, owner in owners.items():
         deck = event.decks[deck_id]
         if owner == session.id and deck.download and deck_id not in placed:
-            parts.append(_download(deck, event.language))
+            parts.append(_download(deck, sources.copy(deck), event.language))
     return ReportSession(
         session=session,
         speakers=tuple(event.speakers[s] for s in session.speakers),
@@ -155,12 +167,13 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
     return SlidesView(deck=source, slides=tuple(chosen), show=insert.show)
 
 
-def _download(deck: DeckSource, language: str) -> DownloadView:
-    size = deck.path.stat().st_size
+def _download(deck: DeckSource, copy: OfferedCopy, language: str) -> DownloadView:
+    size = len(copy.data)
     return DownloadView(
         deck=deck,
-        href=f"{DOWNLOAD_FOLDER}/{deck.id}{deck.path.suffix.lower()}",
-        file_type=deck.path.suffix.lstrip(".").upper(),
+        copy=copy,
+        href=f"{DOWNLOAD_FOLDER}/{deck.id}{copy.suffix}",
+        file_type=copy.suffix.lstrip(".").upper(),
         size_bytes=size,
         size_text=human_size(size, language),
     )
@@ -186,8 +199,9 @@ def _sections(sessions: list[ReportSession]) -> tuple[Section, ...]:
 
 
 def copy_targets(report: Report) -> list[tuple[Path, str]]:
-    """(source file, path relative to the output folder) for every file the report links."""
-    targets = [(d.deck.path, d.href) for d in report.downloads]
+    """(source file, path relative to the output folder) for every picture the report shows;
+    the decks it offers are publication copies (`Report.downloads`), never these files."""
+    targets = []
     for rs in (rs for section in report.sections for rs in section.sessions):
         for part in rs.parts:
             for asset in getattr(part, "assets", ()):

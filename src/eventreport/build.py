@@ -14,6 +14,7 @@ from .assemble import assemble, copy_targets
 from .errors import display_path
 from .manifest import load_event
 from .model import Event, Report
+from .personal.review import review
 from .proofs.rounds import require_approval
 from .proofs.text import session_blocks
 from .render.fonts import font_files
@@ -66,7 +67,9 @@ def build(
     """Build one event into `out_root/<slug>/`; on any error the old output stays.
 
     `final` refuses while a session is not approved by its speaker; `force` overrides that
-    and the result's warnings say so.
+    and the result's warnings say so. Personal data in what would be published is a
+    warning in a draft and stops a final build, `force` or not, until it is removed or
+    accepted (docs/privacy.md).
     """
     started = time.perf_counter()
     event_dir, out_root, templates = event_dir.resolve(), out_root.resolve(), templates.resolve()
@@ -78,8 +81,15 @@ def build(
     env = environment(templates, event_dir / "templates")
     page = render_page(env, report, "screen")
     warnings = _unused_writeups(event)
+    progress("scanning what is published for personal data")
+    scan = review(report)
     if final:
+        # Before the approvals: --force may skip a speaker's approval, never this.
+        scan.require_clear("the final version")
         warnings += require_approval(event, session_blocks(page), force)
+        warnings += scan.stale_notes()
+    else:
+        warnings += scan.warnings()
     target = out_root / event.slug
     with event_lock(out_root, event.slug, "build"), staging(out_root, event.slug) as stage:
         copy_files(report, stage)
@@ -109,7 +119,10 @@ def _unused_writeups(event: Event) -> list[str]:
 
 
 def copy_files(report: Report, folder: Path) -> None:
-    """Copy the decks offered for download and the pictures shown into `folder`."""
+    """Write the decks' publication copies and copy the pictures shown into `folder`."""
+    for download in report.downloads:
+        (folder / download.href).parent.mkdir(parents=True, exist_ok=True)
+        (folder / download.href).write_bytes(download.copy.data)
     # The fonts too: the page names them relatively and the PDF step reads these copies.
     for source, relative in [*copy_targets(report), *font_files()]:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)

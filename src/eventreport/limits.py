@@ -81,6 +81,14 @@ CHART_POINTS = 100_000
 DECK_CHART_POINTS = 1_000_000
 """Data points in all of one deck's charts."""
 
+# --- Publication copies of decks (docs/privacy.md) -----------------------------------------
+COPIED_PART = 2**30
+"""One part copied as it is into the copy offered for download (a video): within the
+deck's own size, which the zip guard bounds."""
+PDF_TREE_DEPTH = 200
+"""Nesting of a PDF deck's resources and outline while it is cleaned: real files nest a
+few levels; a crafted loop would not end."""
+
 
 class TimeLimitError(Exception):
     """Raised inside the guarded block when its time is up."""

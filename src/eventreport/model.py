@@ -544,11 +544,40 @@ class PollView:
 
 
 @dataclass(frozen=True)
+class PlacedText:
+    """A text that reaches the output, with where it sits, for the personal-data scan."""
+
+    place: str
+    """Where, in the words a person looks it up by: "slide 4", "page 2, link", ..."""
+    text: str
+    """The text itself."""
+
+
+@dataclass(frozen=True)
+class OfferedCopy:
+    """The publication copy of a deck: what a reader downloads, never the original."""
+
+    data: bytes
+    """The file's bytes."""
+    suffix: str
+    """Its file type: ".pptx" (whatever PowerPoint flavour came in) or ".pdf"."""
+    removed: tuple[str, ...]
+    """What was left out of it, in words, for the build's log."""
+    texts: tuple[PlacedText, ...]
+    """Every text left in it, placed, for the personal-data scan."""
+    accessible: bool | None = None
+    """PDF: whether it passes the PDF/UA-1 checks (the link says so when not); None for
+    PowerPoint files, which no checker here reads."""
+
+
+@dataclass(frozen=True)
 class DownloadView:
     """A deck offered for download."""
 
     deck: DeckSource
     """The deck."""
+    copy: OfferedCopy
+    """The publication copy the link leads to."""
     href: str
     """Relative link from the report to the copied file."""
     file_type: str

@@ -16,6 +16,7 @@ from ..build import TEMPLATES, copy_files
 from ..errors import SourceError
 from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
+from ..personal.review import review
 from ..render.html import page_context
 from ..render.pdf import LocalFetcher, write_pdf
 from ..templating import environment, render
@@ -104,6 +105,8 @@ def make_proofs(
     event = load_event(event_dir)
     settings = _settings(event)
     report = assemble(event, progress)
+    # Proofs leave the house: personal data in them stops them as it stops a publish.
+    review(report).require_clear("the proofs")
     env = environment(templates, event_dir / "templates")
     current = session_blocks(render(env, "report.html", **page_context(env, report, "screen")))
     rounds = load_rounds(event)

@@ -147,9 +147,18 @@ def paragraph_text(paragraph: etree._Element, links: _Links | None = None) -> st
 
 class SlideReader:
     """Reads one slide's `p:spTree`; `band` is the height (EMU) of one reading row,
-    `path` the deck's, for errors."""
+    `path` the deck's, for errors. Shapes the speaker hid are read only with
+    `hidden_shapes` (a deck's `include_hidden`), as hidden slides are."""
 
-    def __init__(self, inheritance: Inheritance, related: Related, band: int, path: Path) -> None:
+    def __init__(
+        self,
+        inheritance: Inheritance,
+        related: Related,
+        band: int,
+        path: Path,
+        hidden_shapes: bool = False,
+    ) -> None:
+        self._hidden_shapes = hidden_shapes
         self._inherit = inheritance
         self._path = path
         self._related = related
@@ -181,6 +190,8 @@ class SlideReader:
                     branch = child.find(f"{{{_MC}}}Fallback")
                 if branch is not None:
                     yield from self._walk(branch, transform)
+            elif kind in ("grpSp", *_SHAPES) and not self._hidden_shapes and _hidden(child):
+                continue
             elif kind == "grpSp":
                 yield from self._walk(child, _compose(transform, child, self._path))
             elif kind in _SHAPES:
@@ -312,6 +323,12 @@ def _c_nv_pr(shape: etree._Element) -> etree._Element | None:
     if nv is None or not len(nv):
         return None
     return first_child(nv, _C_NV_PR)
+
+
+def _hidden(shape: etree._Element) -> bool:
+    """True for a shape the speaker hid: in the file, never on screen."""
+    props = _c_nv_pr(shape)
+    return props is not None and props.get("hidden") in ("1", "true")
 
 
 def _alt(shape: etree._Element) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -84,6 +85,38 @@ class SafeZip:
     def has(self, name: str) -> bool:
         """True when the zip holds this member (names compared without case)."""
         return name.lower() in self._names
+
+    def members(self) -> list[str]:
+        """Member names as written, in the zip's own order."""
+        return [info.filename for info in self._names.values()]
+
+    def chunks(self, name: str, limit: int) -> Iterator[bytes]:
+        """A member's bytes in pieces, for copying a part nothing parses (a picture, a video)
+        without holding it whole; refuses one that inflates past `limit` or past the size
+        its header declares."""
+        info = self._names.get(name.lower())
+        if info is None:
+            raise ReadError(self.path, f"the part is missing; {SAVE_AGAIN}", f"part {name}")
+        if info.file_size > limit:
+            raise self._bomb(name, f"declares {_mib(info.file_size)} when inflated")
+        seen = 0
+        try:
+            with self._zip.open(info) as member:
+                while chunk := member.read(MIB):
+                    seen += len(chunk)
+                    self._inflated += len(chunk)
+                    if seen > min(limit, info.file_size):
+                        declared = _mib(info.file_size)
+                        raise self._bomb(name, f"inflates past the {declared} it declares")
+                    if self._inflated > self._max_total:
+                        raise self._bomb(
+                            name, f"brings the parts read to more than {_mib(self._max_total)}"
+                        )
+                    yield chunk
+        except (*ZIP_ERRORS, zlib.error) as exc:
+            raise ReadError(
+                self.path, f"the part cannot be unpacked ({exc}); {SAVE_AGAIN}", f"part {name}"
+            ) from None
 
     def read(self, name: str) -> bytes:
         """A member's bytes, refusing one that declares or inflates past the limits."""

@@ -90,7 +90,9 @@ class _DeckReader:
             return None
         _check_size(root, number, self._package.path)
         related = _Related(self._package, part, self._budget)
-        content = SlideReader(self._layout(part, number), related, self._band, self._package.path)
+        content = SlideReader(
+            self._layout(part, number), related, self._band, self._package.path, include_hidden
+        )
         tree = root.find("./p:cSld/p:spTree", NS)
         if root.tag != _SLIDE or tree is None:
             raise ReadError(
