@@ -20,7 +20,7 @@ from eventreport.build import build
 from eventreport.errors import ApprovalError, SourceError
 from eventreport.manifest import load_event
 from eventreport.proofs.document import Proof, make_proofs
-from eventreport.proofs.rounds import load_approvals, load_rounds, record_approval
+from eventreport.proofstate.rounds import load_approvals, load_rounds, record_approval
 
 SENT = dt.date(2020, 9, 10)
 

@@ -14,8 +14,8 @@ from .assemble import assemble, copy_targets
 from .errors import display_path
 from .manifest import load_event
 from .model import Event, Report
-from .proofs.rounds import require_approval
-from .proofs.text import session_blocks
+from .proofstate.blocks import session_blocks
+from .proofstate.rounds import require_approval
 from .render.fonts import font_files
 from .render.html import render_page
 from .render.pdf import write_pdf

@@ -17,14 +17,14 @@ from ..build import TEMPLATES, copy_files
 from ..errors import SourceError
 from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
+from ..proofstate.blocks import block_elements, session_blocks
+from ..proofstate.rounds import Round, load_rounds, record_round
 from ..render.html import page_context
 from ..render.pdf import LocalFetcher, write_pdf
 from ..templating import environment, render
 from ..textutil import long_date
 from .diff import mark_changes
 from .linenumbers import draw_numbers, layout, numbered_lines
-from .rounds import Round, load_rounds, record_round
-from .text import block_elements, session_blocks
 
 WORDS = {
     "nl": {

@@ -9,11 +9,11 @@ from pathlib import Path
 from ..assemble import assemble
 from ..build import TEMPLATES
 from ..manifest import load_event
+from ..proofstate.blocks import session_blocks
+from ..proofstate.rounds import record_approval, statuses
 from ..render.html import render_page
 from ..templating import environment
 from .document import make_proofs
-from .rounds import record_approval, statuses
-from .text import session_blocks
 
 
 def make(
