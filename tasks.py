@@ -88,49 +88,63 @@ def _step(step: str) -> None:
 
 
 @task(
+    iterable=["collect", "done", "reject"],
     help={
         "event": EVENT_HELP,
         "speaker": "only this speaker's proof (their id in event.yaml)",
-        "send": "record this round in sources/<event>/proofs/ (do this when you send them)",
-        "status": "show where every session stands instead of making proofs",
+        "send": "e-mail the proofs (eventreport.smtp in invoke.yaml) and record the round;"
+        " without a mail server, record that you send them yourself",
+        "dry_run": "with --send: show what would be sent, send and record nothing",
+        "status": "show where every session stands, and the open corrections",
         "approve": "record that this session (its id) is approved",
         "by": "with --approve: who approved it",
-        "date": "with --approve or --send: the day (YYYY-MM-DD; default today)",
-    }
+        "date": "the day to record or print (YYYY-MM-DD; default today)",
+        "collect": "a returned proof PDF, or a folder of them: its comments go into"
+        " the corrections list (repeat for more)",
+        "done": "mark this correction number done (repeat for more)",
+        "reject": "mark this correction number rejected (repeat for more)",
+        "note": "with --done or --reject: a note to keep with it",
+    },
 )
 def proofs(
     c: Context,
     event: str | None = None,
     speaker: str | None = None,
     send: bool = False,
+    dry_run: bool = False,
     status: bool = False,
     approve: str | None = None,
     by: str | None = None,
     date: str | None = None,
+    collect: list[str] | None = None,
+    done: list[str] | None = None,
+    reject: list[str] | None = None,
+    note: str | None = None,
 ) -> None:
-    """Make each speaker's proof of their part, track proof rounds and approvals."""
+    """Make each speaker's proof, e-mail it, collect their comments, track approvals."""
     _package()
     import datetime as dt
 
     from eventreport.errors import ReportError
-    from eventreport.proofs.tasks import approve_session, make, show_status
+    from eventreport.proofs.tasks import Options, run
 
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise Exit(f"--date '{date}' is not a day; write it as YYYY-MM-DD.", code=1) from None
+    options = Options(
+        speaker, send, dry_run, status, approve, by, day,
+        tuple(collect or ()), tuple(done or ()), tuple(reject or ()), note,
+    )  # fmt: skip
     try:
-        for folder in _events(event):
-            if approve:
-                if not by:
-                    raise Exit("--approve needs --by NAME: who approved it.", code=1)
-                print(approve_session(folder, approve, by, day))
-            elif status:
-                print(show_status(folder, BUILD))
-            else:
-                print(make(folder, BUILD, speaker=speaker, send=send, day=day, progress=_step))
+        text, failed = run(
+            options, _events(event), BUILD, c.config.get("eventreport", {}).get("smtp"), _step
+        )
     except ReportError as exc:
-        raise Exit(f"\nStopped, nothing was changed:\n  {exc}", code=1) from None
+        raise Exit(f"\nStopped:\n  {exc}", code=1) from None
+    print(text)
+    if failed:
+        raise Exit("\nNot everything went through; see REFUSED above.", code=1)
 
 
 @task(
