@@ -72,7 +72,6 @@ def build_message(
         ).encode("utf-8")
     ).hexdigest()
     message["Message-ID"] = f"<proof.{digest[:32]}@{from_address.domain}>"
-    message["Content-Language"] = event.language
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     names = attachment_names(event, number, speaker)
@@ -83,6 +82,11 @@ def build_message(
         "html",
         filename=names["html"],
     )
+    # Last: turning the message into a multipart moves every Content-* header into a part.
+    message["Content-Language"] = event.language
+    # The email package draws random MIME boundaries; fixed ones keep rebuilds identical.
+    for index, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"=_proof_{digest[:24]}_{index}")
     return message
 
 
