@@ -21,6 +21,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from a11y import axe_violations, require_browser
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import ROOT, SAMPLE, SAMPLE_SLUG, write_event
@@ -548,3 +549,20 @@ def test_build_never_imports_the_proofs_package() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert shown.stdout.strip() == "[]"
+
+
+def test_the_mail_and_the_attached_html_proof_pass_wcag_checks(tmp_path: Path) -> None:
+    require_browser()
+    root = small_event(tmp_path)
+    (proof,) = make_proofs(root, tmp_path / "build", speaker="anna", today=DAY)
+    assert proof.eml is not None
+    message = email.message_from_bytes(proof.eml.read_bytes(), policy=default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(("html",))
+    assert body is not None
+    mail = tmp_path / "mail.html"
+    mail.write_text(body.get_content(), encoding="utf-8")
+    assert axe_violations(mail) == []
+    attached = tmp_path / "attached.html"
+    attached.write_bytes(_attachments(message)["proef-ronde-1-anna.html"])
+    assert axe_violations(attached) == []
