@@ -298,11 +298,22 @@ def test_send_delivers_one_message_each_and_records_the_round(
     assert "nothing was sent again" in show_sent(again, DAY)
     assert len(load_rounds(event)) == 1
 
-    # An edit makes the next round, which goes out again.
+    # An edit makes the next round, which goes to that session's speaker only: the others'
+    # text is the one they have.
     (root / "sessions" / "welkom.md").write_text("Goedemorgen, welkom allemaal.\n")
     nxt = send_proofs(root, tmp_path / "build", smtp=smtp, today=DAY)
-    assert nxt.batch.round == 2 and len(server.inbox.received) == 4
-    assert server.inbox.received[-1][2]["Subject"].startswith("Proef ter controle, ronde 2")
+    assert nxt.batch.round == 2 and len(server.inbox.received) == 3
+    _, rcpt, message = server.inbox.received[-1]
+    assert rcpt == ["anna.devries@example.org"]
+    assert message["Subject"].startswith("Proef ter controle, ronde 2")
+    states = {o.proof.speaker.id: o.state for o in nxt.outcomes}
+    assert states == {"anna": "e-mailed", "bram": "unchanged", "carla": "unchanged"}
+    assert (
+        "unchanged since the round they have, so not sent:\n  Bram Jansen (they have round 1)"
+        in (show_sent(nxt, DAY))
+    )
+    _, second = load_rounds(event)
+    assert set(second.blocks) == {"welkom"}
 
 
 def test_a_refused_address_is_named_and_sent_once_it_is_fixed(

@@ -21,12 +21,12 @@ from typing import Literal
 from ..build import TEMPLATES
 from ..errors import MailError
 from ..proofstate.deliveries import Delivery, delivered, load_deliveries, record_delivery
-from ..proofstate.rounds import load_rounds
+from ..proofstate.rounds import Round, load_rounds
 from .document import Batch, Proof, make_batch
 from .messages import sender
 from .smtp import Mailer, SmtpSettings
 
-State = Literal["e-mailed", "by hand", "already sent", "refused"]
+State = Literal["e-mailed", "by hand", "already sent", "unchanged", "refused"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Outcome:
     proof: Proof
     """The proof."""
     state: State
-    """e-mailed, by hand, already sent (earlier in this round), or refused."""
+    """e-mailed, by hand, already sent (earlier in this round), unchanged (since a round
+    they have, so not sent), or refused."""
     detail: str = ""
     """The server's reason for a refusal; how and when for one already sent."""
 
@@ -75,9 +76,12 @@ def send_proofs(
     planned: list[Outcome] = []
     for proof in batch.proofs:
         earlier = delivered(proof.speaker.id, proof.sessions, batch.round, rounds, sent)
+        seen = _unchanged_since(proof, batch, rounds, sent)
         if earlier is not None:
             how = "by e-mail" if earlier.how == "e-mail" else "by hand"
             planned.append(Outcome(proof, "already sent", f"{how} on {earlier.on.isoformat()}"))
+        elif seen is not None:
+            planned.append(Outcome(proof, "unchanged", f"they have round {seen}"))
         elif smtp is not None and proof.eml is not None:
             planned.append(Outcome(proof, "e-mailed"))
         else:
@@ -109,6 +113,18 @@ def send_proofs(
                     done.append(Outcome(proof, "refused", refusal))
     results = {id(o.proof): o for o in done}
     return Sent(batch, tuple(results.get(id(o.proof), o) for o in planned), smtp, dry_run=False)
+
+
+def _unchanged_since(
+    proof: Proof, batch: Batch, rounds: list[Round], sent: list[Delivery]
+) -> int | None:
+    """The round the speaker was last sent, when their sessions read the same now: a new
+    round made for someone else's edit is no reason to send them the same text again."""
+    for earlier in reversed([r for r in rounds if r.number < batch.round]):
+        if delivered(proof.speaker.id, proof.sessions, earlier.number, rounds, sent):
+            same = all(earlier.blocks.get(s) == batch.current.get(s) for s in proof.sessions)
+            return earlier.number if same else None
+    return None
 
 
 def _record(batch: Batch, proof: Proof, day: dt.date, how: Literal["e-mail", "hand"]) -> None:

@@ -235,7 +235,7 @@ def show_sent(sent: Sent, day: dt.date) -> str:
             entry = f"{proof.speaker.name} <{proof.speaker.email}> ({proof.eml.name}, {size})"
         elif outcome.state == "refused":
             entry = f"{proof.speaker.name} <{proof.speaker.email}>: {outcome.detail}"
-        elif outcome.state == "already sent":
+        elif outcome.state in ("already sent", "unchanged"):
             entry = f"{proof.speaker.name} ({outcome.detail})"
         else:
             entry = f"{proof.speaker.name} ({proof.pdf.name})"
@@ -248,9 +248,10 @@ def show_sent(sent: Sent, day: dt.date) -> str:
             else "Recorded as sent by you (send these yourself):"
         ),
         "already sent": f"Already sent round {batch.round}, so not sent again:",
+        "unchanged": "Their part is unchanged since the round they have, so not sent:",
         "refused": "REFUSED by the mail server, not recorded:",
     }
-    for state in ("e-mailed", "by hand", "already sent", "refused"):
+    for state in ("e-mailed", "by hand", "already sent", "unchanged", "refused"):
         if state in groups:
             lines.append(headings[state])
             lines.extend(f"  {entry}" for entry in groups[state])
@@ -261,7 +262,7 @@ def show_sent(sent: Sent, day: dt.date) -> str:
         )
     if would:
         lines.append("Dry run: nothing was sent or recorded.")
-    elif set(groups) == {"already sent"}:
+    elif set(groups) <= {"already sent", "unchanged"}:
         lines.append(
             f"Round {batch.round} was already sent to each of them: nothing was sent again."
             " Change the sources to make a next round."
