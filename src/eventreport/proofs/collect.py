@@ -113,17 +113,16 @@ def _take(returned: Returned, event: Event, today: dt.date) -> Collected:
 
 def _latest_round(event: Event, speaker: Speaker) -> tuple[int, dt.date] | None:
     """The last round sent to `speaker`, and when."""
-    sent = [d for d in load_deliveries(event) if d.speaker == speaker.id]
-    rounds = load_rounds(event)
+    deliveries = load_deliveries(event)
     own = {s.id for s in event.sessions if speaker.id in s.speakers}
-    delivered_rounds = {d.round for d in load_deliveries(event)}
+    with_deliveries = {d.round for d in deliveries}
     # Rounds recorded before deliveries were count for everyone in them.
     legacy = [
         (r.number, r.sent)
-        for r in rounds
-        if r.number not in delivered_rounds and own & set(r.blocks)
+        for r in load_rounds(event)
+        if r.number not in with_deliveries and own & set(r.blocks)
     ]
-    found = [(d.round, d.on) for d in sent] + legacy
+    found = [(d.round, d.on) for d in deliveries if d.speaker == speaker.id] + legacy
     return max(found) if found else None
 
 

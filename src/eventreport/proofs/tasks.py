@@ -333,7 +333,7 @@ def _correction_line(c: Correction, event: Event) -> str:
     return f"#{c.number} {name}, round {c.round}, p. {c.page} {where}: {_describe(c)}"
 
 
-def _describe(c: Correction | Any) -> str:
+def _describe(c: Correction) -> str:
     """A comment in one line: 'replace “2021” by “2020”', 'note: ...'."""
     text, words = _short(c.text), _short(c.words)
     if c.kind == "replace":
