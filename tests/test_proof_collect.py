@@ -491,3 +491,20 @@ def test_one_refused_file_does_not_stop_the_others(fresh: Sent, tmp_path: Path) 
 def test_read_returned_on_the_proof_itself(sent: Sent) -> None:
     returned = read_returned(sent.pdf)
     assert returned.mark.speaker == SPEAKER and returned.comments == ()
+
+
+def test_a_page_that_inflates_far_beyond_a_proof_page_is_refused(
+    fresh: Sent, tmp_path: Path
+) -> None:
+    a = Annotator(fresh.pdf)
+    a.note("dark figure of crime", "2020, niet 2021")
+    noted = a.save(tmp_path / "noted.pdf")
+    with pikepdf.open(noted) as pdf:
+        page, _ = find(fresh.pdf, "dark figure of crime")
+        # 20 MB of spaces, a few kB once compressed: a decompression bomb in miniature.
+        bomb = pikepdf.Stream(pdf, b" " * (20 * 1024 * 1024))
+        pdf.pages[page].contents_add(bomb)
+        pdf.save(tmp_path / "bom.pdf", compress_streams=True)
+    assert (tmp_path / "bom.pdf").stat().st_size < 2 * 1024 * 1024
+    said = _refused(tmp_path / "bom.pdf", fresh.event_dir)
+    assert f"page {page + 1} holds far more drawing than a proof page" in said

@@ -34,7 +34,7 @@ from eventreport.proofs.document import make_proofs
 from eventreport.proofs.identity import KEY, decode
 from eventreport.proofs.sending import send_proofs
 from eventreport.proofs.smtp import smtp_settings
-from eventreport.proofs.tasks import Options, UsageError, mode, show_sent
+from eventreport.proofs.tasks import Options, UsageError, mode, show_sent, show_status
 from eventreport.proofstate.deliveries import load_deliveries
 from eventreport.proofstate.rounds import load_rounds
 from eventreport.publish import Settings, publish
@@ -333,6 +333,13 @@ def test_a_refused_address_is_named_and_sent_once_it_is_fixed(
     event = load_event(root)
     assert {d.speaker for d in load_deliveries(event)} == {"anna", "carla"}
     assert [rcpt for _, rcpt, _ in server.inbox.received] == [["anna.devries@example.org"]]
+    status = {
+        line.split()[0]: " ".join(line.split())
+        for line in show_status(root, tmp_path / "build").splitlines()[2:5]
+    }
+    assert status["Anna"].endswith("welkom sent 1 e-mailed 2020-09-10")
+    assert status["Bram"].endswith("praktijk sent 1 not sent to this speaker")
+    assert status["Carla"].endswith("praktijk sent 1 sent 2020-09-10")
 
     # The address fixed: the same round 1 goes to Bram alone.
     yaml = root / "event.yaml"
