@@ -47,37 +47,23 @@ EVENT_HELP = "the event folder's name under sources/ (default: every event)"
 
 
 @contextmanager
-def _stops_cleanly(stopped: str, unchanged: str) -> Iterator[None]:
+def _stops_cleanly(stopped: str, unchanged: str | None) -> Iterator[None]:
     """One message and exit 1 for a problem in the sources or the output folder, and for
-    Ctrl-C; the package has already left `unchanged` as it was."""
+    Ctrl-C; the package has already left `unchanged` (if it names one) as it was."""
     from eventreport.errors import ReportError
 
+    heading = f"\n{stopped}, {unchanged} was not changed:" if unchanged else f"\n{stopped}:"
     try:
         yield
     except ReportError as exc:
-        raise Exit(f"\n{stopped}, {unchanged} was not changed:\n  {exc}", code=1) from None
+        raise Exit(f"{heading}\n  {exc}", code=1) from None
     except KeyboardInterrupt:
-        raise Exit(f"\nStopped; {unchanged} unchanged.", code=1) from None
+        raise Exit(f"\nStopped; {unchanged} unchanged." if unchanged else "\nStopped.", 1) from None
     except OSError as exc:
         # Reading or writing that failed where the package did not expect it (a file that
         # vanished, a folder one may not read): still the file and the reason, no traceback.
         where = f"{exc.filename}: " if exc.filename else ""
-        raise Exit(
-            f"\n{stopped}, {unchanged} was not changed:\n  {where}{exc.strerror or exc}",
-            code=1,
-        ) from None
-
-
-def _one_event(event: str | None, flag: str, what: str) -> None:
-    """Refuse `flag` (which writes into the sources) when it would apply to several events."""
-    from eventreport.build import find_events
-
-    if event is None and len(events := find_events(SOURCES)) > 1:
-        names = ", ".join(p.name for p in events)
-        raise Exit(
-            f"{flag} {what} in one event's sources; say which with --event (events: {names}).",
-            code=1,
-        )
+        raise Exit(f"{heading}\n  {where}{exc.strerror or exc}", code=1) from None
 
 
 @task(
@@ -122,74 +108,61 @@ def _step(step: str) -> None:
 
 
 @task(
+    iterable=["collect", "done", "reject"],
     help={
         "event": EVENT_HELP,
         "speaker": "only this speaker's proof (their id in event.yaml)",
-        "send": "record this round in sources/<event>/proofs/ (do this when you send them)",
-        "status": "show where every session stands instead of making proofs",
+        "send": "e-mail the proofs (eventreport.smtp in invoke.yaml) and record the round;"
+        " without a mail server, record that you send them yourself",
+        "dry_run": "with --send: show what would be sent, send and record nothing",
+        "status": "show where every session stands, and the open corrections",
         "approve": "record that this session (its id) is approved",
         "by": "with --approve: who approved it",
-        "date": "with --approve or --send: the day (YYYY-MM-DD; default today)",
-    }
+        "date": "the day to record or print (YYYY-MM-DD; default today)",
+        "collect": "a returned proof PDF, or a folder of them: its comments go into"
+        " the corrections list (repeat for more)",
+        "done": "mark this correction number done (repeat for more)",
+        "reject": "mark this correction number rejected (repeat for more)",
+        "note": "with --done or --reject: a note to keep with it",
+    },
 )
 def proofs(
     c: Context,
     event: str | None = None,
     speaker: str | None = None,
     send: bool = False,
+    dry_run: bool = False,
     status: bool = False,
     approve: str | None = None,
     by: str | None = None,
     date: str | None = None,
+    collect: list[str] | None = None,
+    done: list[str] | None = None,
+    reject: list[str] | None = None,
+    note: str | None = None,
 ) -> None:
-    """Make each speaker's proof of their part, track proof rounds and approvals."""
+    """Make each speaker's proof, e-mail it, collect their comments, track approvals."""
     _package()
     import datetime as dt
 
-    from eventreport.proofs.tasks import approve_session, make, show_status
+    from eventreport.proofs.tasks import Options, run
 
-    _proof_flags(speaker=speaker, send=send, status=status, approve=approve, by=by, date=date)
-    if approve:
-        _one_event(event, "--approve", "records an approval")
-    if send:
-        _one_event(event, "--send", "records a proof round")
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise Exit(f"--date '{date}' is not a day; write it as YYYY-MM-DD.", code=1) from None
-    with _stops_cleanly("Stopped", "nothing"):
-        for folder in _events(event):
-            if approve:
-                print(approve_session(folder, approve, str(by), day))
-            elif status:
-                print(show_status(folder, BUILD))
-            else:
-                print(make(folder, BUILD, speaker=speaker, send=send, day=day, progress=_step))
-
-
-def _proof_flags(
-    *,
-    speaker: str | None,
-    send: bool,
-    status: bool,
-    approve: str | None,
-    by: str | None,
-    date: str | None,
-) -> None:
-    """Flags that only make sense together are checked together: one given where it has no
-    effect is an error, never silently ignored."""
-    if approve and not by:
-        raise Exit("--approve needs --by NAME: who approved it.", code=1)
-    if by and not approve:
-        raise Exit("--by only applies with --approve SESSION (record who approved it).", 1)
-    if date and not (approve or send):
-        raise Exit("--date only applies with --approve or --send (the day to record).", 1)
-    modes = (("--approve", bool(approve)), ("--status", status), ("--send", send))
-    chosen = [name for name, on in modes if on]
-    if len(chosen) > 1:
-        raise Exit(f"{' and '.join(chosen)} cannot be combined; run them one at a time.", 1)
-    if speaker and (approve or status):
-        raise Exit(f"--speaker only applies when making proofs, not with {chosen[0]}.", 1)
+    options = Options(
+        speaker, send, dry_run, status, approve, by, day,
+        tuple(collect or ()), tuple(done or ()), tuple(reject or ()), note,
+    )  # fmt: skip
+    # Not "nothing was changed": a send may have delivered some messages before it stopped.
+    with _stops_cleanly("Stopped", None):
+        text, failed = run(
+            options, _events(event), BUILD, c.config.get("eventreport", {}).get("smtp"), _step
+        )
+    print(text)
+    if failed:
+        raise Exit("\nNot everything went through; see REFUSED above.", code=1)
 
 
 @task(
@@ -257,7 +230,7 @@ def extract(
     from eventreport.extract import to_json, to_markdown
     from eventreport.readers import read_source
 
-    with _stops_cleanly("Stopped", "nothing"):
+    with _stops_cleanly("Stopped", None):
         found = read_source(Path(file), include_hidden=include_hidden, notes=notes)
     print(json.dumps(to_json(found), ensure_ascii=False, indent=2) if json_ else to_markdown(found))
 

@@ -20,7 +20,8 @@ from eventreport.build import build
 from eventreport.errors import ApprovalError, SourceError
 from eventreport.manifest import load_event
 from eventreport.proofs.document import Proof, make_proofs
-from eventreport.proofs.rounds import load_approvals, load_rounds, record_approval
+from eventreport.proofs.sending import send_proofs
+from eventreport.proofstate.rounds import load_approvals, load_rounds, record_approval
 
 SENT = dt.date(2020, 9, 10)
 
@@ -43,7 +44,7 @@ def round1(tmp_path_factory: pytest.TempPathFactory) -> Round1:
     tmp = tmp_path_factory.mktemp("proofs")
     event_dir = _copy_sample(tmp)
     out = tmp / "build"
-    made = make_proofs(event_dir, out, today=SENT, send=True)
+    made = send_proofs(event_dir, out, smtp=None, today=SENT).batch.proofs
     return Round1(event_dir, out, {p.speaker.id: p for p in made})
 
 
@@ -336,10 +337,10 @@ def test_a_past_deadline_is_pointed_out(tmp_path: Path) -> None:
     from eventreport.proofs.tasks import make
 
     event_dir = _copy_sample(tmp_path)
-    late = make(event_dir, tmp_path / "build", speaker="marleen-luimes", send=False,
+    late = make(event_dir, tmp_path / "build", speaker="marleen-luimes",
                 day=dt.date(2020, 10, 1), progress=lambda _: None)  # fmt: skip
     assert late.startswith("WARNING the deadline in event.yaml (2020-09-24) is before")
-    on_time = make(event_dir, tmp_path / "build", speaker="marleen-luimes", send=False,
+    on_time = make(event_dir, tmp_path / "build", speaker="marleen-luimes",
                    day=SENT, progress=lambda _: None)  # fmt: skip
     assert "WARNING" not in on_time
 

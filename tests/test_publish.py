@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from eventreport.manifest import load_event
-from eventreport.proofs.rounds import record_approval
+from eventreport.proofstate.rounds import record_approval
 from eventreport.publish import PublishError, Settings, publish
 from eventreport.textutil import human_size
 

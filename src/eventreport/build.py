@@ -15,8 +15,8 @@ from .errors import display_path
 from .manifest import load_event
 from .model import Event, Report
 from .personal.review import review
-from .proofs.rounds import require_approval
-from .proofs.text import session_blocks
+from .proofstate.blocks import session_blocks
+from .proofstate.rounds import require_approval
 from .render.fonts import font_files
 from .render.html import render_page
 from .render.pdf import write_pdf

@@ -38,6 +38,18 @@ class ApprovalError(ReportError):
     """A final build was asked for while sessions are not approved."""
 
 
+class ConfigError(ReportError):
+    """A setting in invoke.yaml (or its environment variable) is missing or wrong."""
+
+
+class MailError(ReportError):
+    """The mail server could not be reached, refused the login, or went away."""
+
+
+class ProofFileError(ReportError):
+    """A returned proof PDF cannot be read or is not a proof of this event and round."""
+
+
 def display_path(path: Path) -> str:
     """The path relative to the working folder when it lies inside it, as people typed it."""
     try:

@@ -175,7 +175,9 @@ def _date(fields: _Fields, key: str = "date") -> dt.date:
     )
 
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One address, no display name: what a mail server accepts in RCPT TO without quoting.
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+MAX_ADDRESS = 254  # RFC 5321's limit for a forward path
 
 
 def _proofs(path: Path, top: _Fields) -> ProofSettings | None:
@@ -185,15 +187,32 @@ def _proofs(path: Path, top: _Fields) -> ProofSettings | None:
     if not isinstance(value, Mapping):
         raise top.fail("proofs", "'proofs' needs 'reply_to:' (and 'deadline:') indented below it")
     fields = _Fields(path, value, "proofs")
-    fields.only({"reply_to", "deadline", "sender"})
-    reply_to = str(fields.text("reply_to"))
-    if not EMAIL.match(reply_to):
-        raise fields.fail("reply_to", f"'{reply_to}' is not an e-mail address")
+    fields.only({"reply_to", "deadline", "sender", "sender_email"})
     return ProofSettings(
-        reply_to=reply_to,
+        reply_to=str(_address(fields, "reply_to", required=True)),
         deadline=_date(fields, "deadline") if "deadline" in value else None,
         sender=fields.text("sender", required=False),
+        sender_email=_address(fields, "sender_email"),
     )
+
+
+def _address(fields: _Fields, key: str, required: bool = False) -> str | None:
+    """One plain e-mail address (name@example.org), or None when the optional key is absent."""
+    value = fields.text(key, required=required)
+    if value is None:
+        return None
+    if len(value) > MAX_ADDRESS or not value.isascii() or not EMAIL.match(value):
+        several = any(sep in value for sep in ",; ")
+        raise fields.fail(
+            key,
+            f"'{value[:80]}' is not one e-mail address"
+            + (
+                "; give one address per entry"
+                if several
+                else "; write it as name@example.org (letters of other scripts in their xn-- form)"
+            ),
+        )
+    return value
 
 
 def _speakers(path: Path, top: _Fields) -> dict[str, Speaker]:
@@ -201,12 +220,13 @@ def _speakers(path: Path, top: _Fields) -> dict[str, Speaker]:
     table = top.mapping("speakers")
     for key, value in table.items():
         fields = _entry(path, table, key, value, "a speaker")
-        fields.only({"name", "role", "organisation"})
+        fields.only({"name", "role", "organisation", "email"})
         result[key] = Speaker(
             id=key,
             name=str(fields.text("name")),
             role=fields.text("role", required=False),
             organisation=fields.text("organisation", required=False),
+            email=_address(fields, "email"),
         )
     return result
 

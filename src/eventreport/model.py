@@ -270,6 +270,9 @@ class Speaker:
     """Function, e.g. "voorzitter"; None when not given."""
     organisation: str | None
     """Organisation, e.g. "Koraal"; None when not given."""
+    email: str | None = field(default=None, repr=False)
+    """Where their proof is e-mailed; personal data, so no report, publish or other
+    speaker's proof shows it (kept out of repr so it stays out of logs too)."""
 
 
 @dataclass(frozen=True)
@@ -424,7 +427,9 @@ class ProofSettings:
     deadline: dt.date | None
     """Last day for corrections; None when not set."""
     sender: str | None
-    """Who sends the proofs (name shown in the cover message)."""
+    """Who sends the proofs (name shown in the cover message and the From line)."""
+    sender_email: str | None = None
+    """The From address of proof e-mails; None means `reply_to`."""
 
 
 @dataclass(frozen=True)

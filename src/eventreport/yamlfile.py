@@ -10,6 +10,7 @@ import yaml
 
 from .errors import SourceError
 from .limits import MIB, YAML_BYTES, YAML_DEPTH, YAML_NODES
+from .safepath import OutsideError, inside
 from .textutil import without_bidi_controls
 
 
@@ -174,6 +175,22 @@ def _plain(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
 def load_file(path: Path) -> Any:
     """Parse a YAML file, with a clear error when it is missing, unreadable or too big."""
     return load_text(read_text(path, YAML_BYTES), path)
+
+
+def read_inside(root: Path, path: Path, limit: int = YAML_BYTES) -> str:
+    """`read_text` for a file the event folder `root` holds, through the folder's door
+    (safepath.inside): a link to a file elsewhere is refused, never read."""
+    try:
+        inside(root, path.relative_to(root).as_posix())
+    except (OutsideError, ValueError) as exc:
+        raise SourceError(path, str(exc) if isinstance(exc, OutsideError) else
+                          "lies outside the event folder") from None  # fmt: skip
+    return read_text(path, limit)
+
+
+def load_inside(root: Path, path: Path) -> Any:
+    """`load_file` for a YAML file of the event folder `root`, through its door."""
+    return load_text(read_inside(root, path), path)
 
 
 def read_text(path: Path, limit: int) -> str:

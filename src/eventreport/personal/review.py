@@ -179,6 +179,14 @@ def _event_yaml(path: Path) -> Iterator[Placed]:
                 first = data.key_lines[key]
                 later = [line for line in starts if line > first]
                 skip |= set(range(first, later[0] if later else 10**9))
+        # Speakers' e-mail addresses go into their proof e-mails only, never a page.
+        speakers = data.get("speakers")
+        if isinstance(speakers, Mapping):
+            skip |= {
+                entry.line_of("email")
+                for entry in speakers.values()
+                if isinstance(entry, Mapping) and "email" in entry
+            }
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if number not in skip and not line.lstrip().startswith("#"):
             yield path, f"line {number}", "", line

@@ -11,7 +11,7 @@ import re
 
 from lxml.etree import SubElement, _Element
 
-from .text import block_elements, block_text
+from ..proofstate.blocks import block_elements, block_text
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 

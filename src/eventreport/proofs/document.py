@@ -17,15 +17,17 @@ from ..errors import SourceError
 from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
 from ..personal.review import review
+from ..proofstate.blocks import block_elements, session_blocks
+from ..proofstate.rounds import Round, load_rounds
 from ..render.html import page_context
 from ..render.pdf import LocalFetcher, write_pdf
 from ..templating import environment, render
 from ..textutil import long_date
 from ..workspace import event_lock, output_error, staging, swap_in
 from .diff import mark_changes
+from .identity import stamp
 from .linenumbers import draw_numbers, layout, numbered_lines
-from .rounds import Round, load_rounds, record_round
-from .text import block_elements, session_blocks
+from .messages import attachment_names, build_message, subject
 
 WORDS = {
     "nl": {
@@ -88,6 +90,24 @@ class Proof:
     """The plain-text cover message."""
     lines: int
     """Line numbers in the PDF."""
+    eml: Path | None = None
+    """The complete e-mail, when the speaker has an address."""
+    message_id: str | None = None
+    """That e-mail's Message-ID."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The proofs made in one run, and what sending and recording them needs."""
+
+    event: Event
+    """The event, as read."""
+    round: int
+    """Their round: the latest recorded one while its text is unchanged, else the next."""
+    current: dict[str, list[str]]
+    """Every session's text blocks now (what a round records)."""
+    proofs: list[Proof]
+    """One per speaker, in event.yaml's order."""
 
 
 def make_proofs(
@@ -96,11 +116,25 @@ def make_proofs(
     *,
     speaker: str | None = None,
     today: dt.date | None = None,
-    send: bool = False,
     templates: Path = TEMPLATES,
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[Proof]:
-    """Write proofs into `out_root/<slug>/proofs/`; with `send`, record the round too."""
+    """Write proofs (PDF, HTML, cover text, e-mail) into `out_root/<slug>/proofs/`."""
+    return make_batch(
+        event_dir, out_root, speaker=speaker, today=today, templates=templates, progress=progress
+    ).proofs
+
+
+def make_batch(
+    event_dir: Path,
+    out_root: Path,
+    *,
+    speaker: str | None = None,
+    today: dt.date | None = None,
+    templates: Path = TEMPLATES,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Batch:
+    """`make_proofs`, returning the round and the sessions' text as well."""
     event_dir, out_root = event_dir.resolve(), out_root.resolve()
     event = load_event(event_dir)
     settings = _settings(event)
@@ -110,7 +144,8 @@ def make_proofs(
     env = environment(templates, event_dir / "templates")
     current = session_blocks(render(env, "report.html", **page_context(env, report, "screen")))
     rounds = load_rounds(event)
-    number = rounds[-1].number + 1 if rounds else 1
+    number = round_number(rounds, current)
+    rounds = [r for r in rounds if r.number < number]
     people = _speakers(event, speaker)
     day = today or dt.date.today()
 
@@ -128,10 +163,19 @@ def make_proofs(
                 for person in people
             ]
             swap_in(stage, final, keep=())
-    if send:
-        sent = [sid for proof in made for sid in proof.sessions]
-        record_round(event, current, list(dict.fromkeys(sent)), day)
-    return made
+    return Batch(event, number, current, made)
+
+
+def round_number(rounds: list[Round], current: dict[str, list[str]]) -> int:
+    """The round proofs made now belong to. While every session of the latest round still
+    reads as it was sent, that round is not over (a refused e-mail is sent again, a new
+    speaker gets theirs): same number. Once a text changed, the next round."""
+    if not rounds:
+        return 1
+    latest = rounds[-1]
+    if all(current.get(sid) == blocks for sid, blocks in latest.blocks.items()):
+        return latest.number
+    return latest.number + 1
 
 
 def _settings(event: Event) -> ProofSettings:
@@ -213,19 +257,30 @@ def _proof(
     fetcher = LocalFetcher([stage, *allowed])
     lines = numbered_lines(layout(pages["print"], stage.as_uri() + "/", fetcher), set(own))
     draw_numbers(pdf_path, lines, LEFT_NUMBERS_PT)
+    stamp(pdf_path, event.slug, number, person.id, lines)
     message = stage / f"{person.id}.txt"
-    message.write_text(
-        render(
+    cover = {
+        "event": event,
+        "settings": settings,
+        "sessions": [s for s in event.sessions if s.id in own],
+        "changes_text": _changes_text(words, since, changes),
+        **context,
+    }
+    text = render(env, "proof-message.txt", **cover)
+    message.write_text(text, encoding="utf-8")
+    eml, message_id = None, None
+    if person.email is not None:
+        html = render(
             env,
-            "proof-message.txt",
-            event=event,
-            settings=settings,
-            sessions=[s for s in event.sessions if s.id in own],
-            changes_text=_changes_text(words, since, changes),
-            **context,
-        ),
-        encoding="utf-8",
-    )
+            "proof-message.html",
+            subject=subject(event, number),
+            attachments=attachment_names(event, number, person),
+            **cover,
+        )
+        mail = build_message(event, settings, person, number, day, text, html, pdf_path, html_path)
+        eml = final / f"{person.id}.eml"
+        (stage / eml.name).write_bytes(bytes(mail))
+        message_id = str(mail["Message-ID"])
     return Proof(
         speaker=person,
         sessions=own,
@@ -236,6 +291,8 @@ def _proof(
         pdf=final / pdf_path.name,
         message=final / message.name,
         lines=len(lines),
+        eml=eml,
+        message_id=message_id,
     )
 
 

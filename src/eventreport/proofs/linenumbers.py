@@ -34,10 +34,18 @@ GAP_EM = 0.04  # extra space between figures, in em
 
 @dataclass(frozen=True)
 class Line:
-    """One numbered line: its page and baseline, in PDF points from the page's bottom."""
+    """One numbered line, in PDF points from the page's bottom."""
 
     page: int
+    """0-based page index."""
     baseline: float
+    """Where the number is drawn."""
+    top: float
+    """Top of the line's box (a comment between `bottom` and `top` is on this line)."""
+    bottom: float
+    """Bottom of the line's box."""
+    session: str
+    """The id of the session the line belongs to."""
 
 
 def numbered_lines(document: Any, section_ids: set[str]) -> list[Line]:
@@ -45,26 +53,40 @@ def numbered_lines(document: Any, section_ids: set[str]) -> list[Line]:
     found: list[Line] = []
     for index, page in enumerate(document.pages):
         height = page.height
-        baselines: list[float] = []
-        for y in sorted(
-            box.position_y + box.baseline for box in _lines(page._page_box, section_ids)
-        ):
+        merged: list[tuple[float, float, float, str]] = []  # baseline, top, bottom (px), id
+        placed = sorted(
+            (box.position_y + box.baseline, box.position_y, box.position_y + box.height, sid)
+            for box, sid in _lines(page._page_box, section_ids)
+        )
+        for y, top, bottom, sid in placed:
             # A list marker or a bit of differently sized text can sit on its own line box
             # a pixel or two off the text beside it; that is still one line to a reader.
-            if not baselines or y - baselines[-1] > SAME_LINE_PX:
-                baselines.append(y)
-        found.extend(Line(index, (height - y) * PX_TO_PT) for y in baselines)
+            if merged and y - merged[-1][0] <= SAME_LINE_PX:
+                last = merged[-1]
+                merged[-1] = (last[0], min(last[1], top), max(last[2], bottom), last[3])
+            else:
+                merged.append((y, top, bottom, sid))
+        found.extend(
+            Line(
+                index,
+                (height - y) * PX_TO_PT,
+                (height - top) * PX_TO_PT,
+                (height - bottom) * PX_TO_PT,
+                sid,
+            )
+            for y, top, bottom, sid in merged
+        )
     return found
 
 
-def _lines(box: Any, ids: set[str], inside: bool = False) -> Iterator[Any]:
+def _lines(box: Any, ids: set[str], inside: str | None = None) -> Iterator[tuple[Any, str]]:
     if isinstance(box, boxes.MarginBox):
         return
     element = getattr(box, "element", None)
     if element is not None and element.tag == "section" and element.get("id") in ids:
-        inside = True
-    if inside and isinstance(box, boxes.LineBox) and _has_text(box):
-        yield box
+        inside = element.get("id")
+    if inside is not None and isinstance(box, boxes.LineBox) and _has_text(box):
+        yield box, inside
         return
     for child in getattr(box, "children", None) or []:
         yield from _lines(child, ids, inside)

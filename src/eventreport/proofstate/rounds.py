@@ -20,7 +20,8 @@ import yaml
 
 from ..errors import ApprovalError, SourceError
 from ..model import Event
-from ..yamlfile import Mapping, load_file
+from ..yamlfile import Mapping, load_inside, read_inside
+from .corrections import open_corrections
 
 State = Literal["draft", "sent", "approved", "changed"]
 _ROUND_FILE = re.compile(r"^round-(\d+)\.json$")
@@ -77,7 +78,7 @@ def load_rounds(event: Event) -> list[Round]:
         if not match:
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_inside(event.root, path))
             rounds.append(
                 Round(
                     number=int(data["round"]),
@@ -99,7 +100,7 @@ def load_approvals(event: Event) -> dict[str, Approval]:
     path = proofs_dir(event) / "approvals.yaml"
     if not path.is_file():
         return {}
-    data = load_file(path)
+    data = load_inside(event.root, path)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -145,19 +146,27 @@ def statuses(event: Event, current: dict[str, list[str]]) -> list[Status]:
 
 
 def require_approval(event: Event, current: dict[str, list[str]], force: bool) -> list[str]:
-    """Refuse a final build while sessions are unapproved; with `force`, return warnings."""
+    """Refuse a final build while sessions are unapproved or corrections to them are still
+    open; with `force`, return warnings."""
     waiting = [s for s in statuses(event, current) if s.state != "approved"]
-    if not waiting:
-        return []
     titles = {s.id: s.title for s in event.sessions}
     lines = [f"{s.session} ({titles[s.session]}): {_explain(s)}" for s in waiting]
+    open_ones = open_corrections(event)
+    for sid in dict.fromkeys(c.session for c in open_ones):
+        numbers = ", ".join(f"#{c.number}" for c in open_ones if c.session == sid)
+        what = f"{sid} ({titles[sid]})" if sid in titles else "outside the sessions"
+        lines.append(f"{what}: corrections {numbers} still open")
+    if not lines:
+        return []
     if not force:
         raise ApprovalError(
             event.root / "proofs" / "approvals.yaml",
-            "not every session is approved, so the final version is not made:\n    "
+            "not every session is approved and corrected, so the final version is not"
+            " made:\n    "
             + "\n    ".join(lines)
-            + "\n  Record approvals with 'invoke proofs --approve SESSION --by NAME', or add"
-            " --force to publish anyway (it will say so).",
+            + "\n  Record approvals with 'invoke proofs --approve SESSION --by NAME', mark"
+            " corrections with 'invoke proofs --done N' (or --reject N), or add --force to"
+            " publish anyway (it will say so).",
         )
     return [f"--force: published although {line}" for line in lines]
 
@@ -176,23 +185,23 @@ def _explain(status: Status) -> str:
 
 
 def record_round(
-    event: Event, blocks: dict[str, list[str]], sessions: list[str], sent: dt.date
+    event: Event, number: int, blocks: dict[str, list[str]], sessions: list[str], sent: dt.date
 ) -> Round:
-    """Write the next round file holding `sessions` as they are now."""
-    rounds = load_rounds(event)
-    number = (rounds[-1].number + 1) if rounds else 1
+    """Record `sessions` as they are now in round `number`'s file: a new round, or one
+    sent in parts (to a speaker whose e-mail was refused before, or one made later)."""
+    earlier = next((r for r in load_rounds(event) if r.number == number), None)
     folder = proofs_dir(event)
     folder.mkdir(exist_ok=True)
     payload: dict[str, Any] = {
         "round": number,
-        "sent": sent.isoformat(),
-        "sessions": {sid: blocks[sid] for sid in sessions},
+        "sent": (earlier.sent if earlier else sent).isoformat(),
+        "sessions": {**(earlier.blocks if earlier else {}), **{s: blocks[s] for s in sessions}},
     }
     path = folder / f"round-{number}.json"
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
-    return Round(number, sent, payload["sessions"])
+    return Round(number, dt.date.fromisoformat(payload["sent"]), payload["sessions"])
 
 
 def record_approval(event: Event, session_id: str, by: str, on: dt.date) -> Approval:
