@@ -23,6 +23,7 @@ from .errors import RenderError
 from .labels import LABELS
 from .model import ListItem
 from .textutil import human_size, long_date
+from .wording import breakable, running_case
 
 
 @dataclass
@@ -87,6 +88,8 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
         long_date=long_date,
         human_size=human_size,
         css_string=css_string,
+        running=running_case,
+        breakable=breakable,
     )
     env.globals["all_labels"] = LABELS
     env.globals["templates_dir"] = str(templates)
