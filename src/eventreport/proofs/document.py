@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment
@@ -15,6 +15,7 @@ from lxml.etree import SubElement, _Element
 from ..assemble import assemble
 from ..build import TEMPLATES, copy_files
 from ..errors import SourceError
+from ..house import load_house
 from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
 from ..render.html import page_context
@@ -103,7 +104,8 @@ def make_proofs(
     event_dir, out_root = event_dir.resolve(), out_root.resolve()
     event = load_event(event_dir)
     settings = _settings(event)
-    report = assemble(event, progress)
+    house = load_house(templates, event_dir / "templates")
+    report = replace(assemble(event, progress), house=house)
     env = environment(templates, event_dir / "templates")
     current = session_blocks(render(env, "report.html", **page_context(env, report, "screen")))
     rounds = load_rounds(event)
@@ -191,6 +193,7 @@ def _proof(
             "deadline": long_date(settings.deadline, event.language) if settings.deadline else None,
             "reply_to": settings.reply_to,
             "own": own,
+            "since": since,
         },
         "W": words,
     }
@@ -206,7 +209,9 @@ def _proof(
         tree = lxml_html.document_fromstring(page)
         changes = _shape(tree, own, previous, words, medium)
         _summary(tree, words, since, changes)
-        pages[medium] = lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode")
+        written = lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode")
+        # libxml2 knows no <wbr> (HTML 4) and closes it; HTML has no end tag for it.
+        pages[medium] = written.replace("</wbr>", "")
     html_path = stage / f"{person.id}.html"
     pdf_path = stage / f"{person.id}.pdf"
     html_path.write_text(pages["screen"], encoding="utf-8")
