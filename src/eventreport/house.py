@@ -143,6 +143,12 @@ def _colours(top: _Fields, base: Colours) -> tuple[Colours, dict[str, tuple[Path
     fields_.only(names)
     changes: dict[str, str] = {}
     for key in value:
+        if value[key] is None:
+            raise fields_.fail(
+                key,
+                f"colour '{key}' has no value; write it as \"#rrggbb\", in quotes"
+                " (YAML reads # as the start of a comment)",
+            )
         text = str(fields_.text(key))
         if not contrast.HEX.match(text):
             raise fields_.fail(
