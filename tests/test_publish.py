@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from a11y import axe_violations, pdf_checks, require_browser
+from a11y import axe_violations, htmlcs_errors, pdf_checks, require_browser, vnu_errors
 from conftest import SAMPLE, SAMPLE_SLUG
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -216,6 +216,18 @@ def test_published_pages_pass_wcag_and_the_pdf_passes_pdf_ua(tmp_path: Path) -> 
     assert axe_violations(done.folder / "newsletter.html") == []
     assert axe_violations(done.folder / "index.html") == []
     assert pdf_checks(done.folder / f"{SAMPLE_SLUG}.pdf") == []
+    assert vnu_errors(done.folder / "newsletter.html", done.folder / "index.html") == []
+    assert htmlcs_errors(done.folder / "index.html") == []
+    found = htmlcs_errors(done.folder / "newsletter.html")
+    assert [f for f in found if not f.startswith(NEWSLETTER_ACCEPTED)] == []
+    assert found, "the accepted finding is still there; if not, drop it from the list"
+
+
+# The e-mail block keeps its table layout (e-mail programs drop style sheets and position
+# with tables). HTML_CodeSniffer's F92/ARIA4 reads a role="presentation" table holding a
+# heading and links as hiding them; the role only takes away the table's own semantics,
+# its content stays as it is (axe and Chromium's tree agree), so that one is accepted.
+NEWSLETTER_ACCEPTED = ("WCAG2AA.Principle1.Guideline1_3.1_3_1.F92,ARIA4:",)
 
 
 def test_source_date_epoch_sets_every_timestamp(
