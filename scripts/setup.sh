@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: the browser the WCAG tests audit the HTML in (tests/a11y.py); Playwright
-# cannot download its own browser here. nodejs/npm only where npm is missing.
+# cannot download its own browser here. nodejs/npm only where npm is missing, and Java
+# (for the Nu HTML checker, vnu-jar) only where there is none.
 # fonts-symbola: outline emoji, so a quoted 👍 is drawn (and embedded, as PDF/UA needs).
 debian=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-symbola
   poppler-utils chromium)
 command -v npm >/dev/null || debian+=(nodejs npm)
+command -v java >/dev/null || debian+=(default-jre-headless)
 missing=()
 for pkg in "${debian[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -23,10 +25,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# axe-core, exactly as package-lock.json pins it; again whenever the lock file changes.
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing axe-core (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+# axe-core, vnu-jar and html_codesniffer, exactly as package-lock.json pins them; again
+# whenever the lock file changes. No install scripts: vnu-jar's would download a Java
+# runtime from the internet, and Debian's Java is used instead.
+if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing axe-core, vnu-jar and html_codesniffer (npm ci)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
 if [ ! -x .venv/bin/python ]; then

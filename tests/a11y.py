@@ -7,8 +7,11 @@
 
 `axe_violations` audits with axe-core (npm, `node_modules/`, from `npm ci`) in Debian's
 Chromium driven by Playwright, one browser for the whole test session, started on first
-use. When Chromium or axe-core is missing the calling test is skipped on a developer's
-machine and fails under CI (`CI` set), so CI can never pass by skipping.
+use; at any width and in screen or print media. Two second opinions on the same pages:
+`vnu_errors` runs the Nu HTML Checker (npm `vnu-jar`, on Java), `htmlcs_errors` runs
+HTML_CodeSniffer's WCAG2AA standard (npm `html_codesniffer`) in the same Chromium. When
+Chromium, Java or one of the npm tools is missing the calling test is skipped on a
+developer's machine and fails under CI (`CI` set), so CI can never pass by skipping.
 `pdf_checks` runs page-validation (veraPDF's PDF/UA-1 rules) and outloud (Matterhorn,
 WCAG 2.2 and semantic checks); warnings are not failures (docs/accessibility.md).
 """
@@ -16,7 +19,10 @@ WCAG 2.2 and semantic checks); warnings are not failures (docs/accessibility.md)
 from __future__ import annotations
 
 import atexit
+import json
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+HTMLCS_JS = ROOT / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
 # The rule sets of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 # From ../shared/formats/accessibility.md: headless, and nothing that phones home (the
@@ -45,12 +53,22 @@ CHROMIUM_FLAGS = (
 
 
 def require_browser() -> None:
-    """Skip the calling test when Chromium or axe-core is missing; fail it under CI."""
-    missing = [str(p) for p in (CHROMIUM, AXE_JS) if not p.is_file()]
+    """Skip the calling test when Chromium, axe-core or HTML_CodeSniffer is missing; fail
+    it under CI."""
+    _require([str(p) for p in (CHROMIUM, AXE_JS, HTMLCS_JS) if not p.is_file()])
+
+
+def require_vnu() -> None:
+    """Skip the calling test when Java or the Nu HTML Checker is missing; fail it under CI."""
+    missing = [] if shutil.which("java") else ["java"]
+    _require(missing + ([] if VNU_JAR.is_file() else [str(VNU_JAR)]))
+
+
+def _require(missing: list[str]) -> None:
     if missing:
         message = (
             f"missing {', '.join(missing)}: run `bash scripts/setup.sh` (Debian's chromium"
-            " and `npm ci` for axe-core)"
+            " and Java, and `npm ci` for axe-core, vnu-jar and html_codesniffer)"
         )
         if os.environ.get("CI", "").lower() not in ("", "0", "false"):
             pytest.fail(message, pytrace=False)
@@ -86,12 +104,19 @@ def browser() -> Any:
     return _shared.browser
 
 
-def axe_run(html_path: Path) -> dict[str, Any]:
+def open_page(html_path: Path, width: int = 1280, media: str = "screen") -> Any:
+    """A new tab showing the page as a reader opens it: from disk, with the fonts and
+    pictures next to it, `width` CSS pixels wide, in "screen" or "print" media."""
+    tab = browser().new_page(viewport={"width": width, "height": 900})
+    tab.emulate_media(media=media)
+    tab.goto(html_path.resolve().as_uri(), wait_until="load")
+    return tab
+
+
+def axe_run(html_path: Path, width: int = 1280, media: str = "screen") -> dict[str, Any]:
     """axe-core's whole result for the page at `html_path` (violations, incomplete, ...)."""
-    tab = browser().new_page()
+    tab = open_page(html_path, width, media)
     try:
-        # As a reader opens it: from disk, with the fonts and pictures next to it.
-        tab.goto(html_path.resolve().as_uri(), wait_until="load")
         tab.add_script_tag(path=str(AXE_JS))
         result: dict[str, Any] = tab.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(AXE_TAGS)
@@ -101,13 +126,53 @@ def axe_run(html_path: Path) -> dict[str, Any]:
         tab.close()
 
 
-def axe_violations(html_path: Path) -> list[str]:
+def axe_violations(html_path: Path, width: int = 1280, media: str = "screen") -> list[str]:
     """One line per axe-core WCAG 2.2 AA violation on the page, naming rule and elements;
     an empty list when the page passes."""
     return [
         f"{v['id']} ({v['impact']}): {v['help']}: "
         + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"])
-        for v in axe_run(html_path)["violations"]
+        for v in axe_run(html_path, width, media)["violations"]
+    ]
+
+
+# HTML_CodeSniffer's run, resolved with its errors (type 1; 2 are warnings, 3 notices).
+_HTMLCS_RUN = """() => new Promise(resolve => HTMLCS.process('WCAG2AA', document, () => resolve(
+  HTMLCS.getMessages().filter(m => m.type === 1).map(m => ({
+    code: m.code, msg: m.msg,
+    where: m.element.outerHTML ? m.element.outerHTML.slice(0, 160) : m.element.nodeName,
+  }))
+)))"""
+
+
+def htmlcs_errors(html_path: Path, width: int = 1280, media: str = "screen") -> list[str]:
+    """One line per HTML_CodeSniffer WCAG2AA error on the page (rule code, message, the
+    element's start); an empty list when it finds none."""
+    tab = open_page(html_path, width, media)
+    try:
+        tab.add_script_tag(path=str(HTMLCS_JS))
+        found: list[dict[str, str]] = tab.evaluate(_HTMLCS_RUN)
+    finally:
+        tab.close()
+    return [f"{m['code']}: {m['msg']} ({m['where']})" for m in found]
+
+
+def vnu_errors(*html_paths: Path) -> list[str]:
+    """One line per Nu HTML Checker error in the files (file, line, message), all checked
+    in one run (Java starts once); an empty list when they are valid."""
+    require_vnu()
+    run = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json",
+         *(str(p) for p in html_paths)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    # Exit 1 means "errors found" and is read from the report; anything else is a crash.
+    if run.returncode not in (0, 1) or not run.stderr.strip().startswith("{"):
+        raise RuntimeError(f"vnu failed ({run.returncode}): {run.stderr[:500]}")
+    return [
+        f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in json.loads(run.stderr)["messages"]
+        if m.get("type") == "error" or m.get("subType") == "fatal"
     ]
 
 

@@ -112,13 +112,19 @@ def test_pdf_metadata_outline_and_running_header(sample_build: SampleBuild) -> N
     assert TITLE in bookmarks
     for heading in ("Een digitaal welkom", "Inspirerende voorbeelden", "Zoek elkaar op!"):
         assert heading in bookmarks
-    first, second = (squash(p.extract_text()) for p in reader.pages[:2])
-    # The running header repeats the title on every page but the first...
+    first, second, last = (squash(reader.pages[n].extract_text()) for n in (0, 1, -1))
+    # The cover: publisher, title, date; no running header or page number.
+    assert first.startswith("Voorbeeldinstituut VERSLAG")
+    assert "3 september 2020 · online · ZonMw" in first
+    assert "Pagina" not in first
+    # The running header repeats the title on every page after it...
     assert TITLE in second
     assert second.count(TITLE) == 1
     # ... and every page says where it is.
     assert f"Pagina 2 van {len(reader.pages)}" in second
-    assert f"Pagina 1 van {len(reader.pages)}" in first
+    # The colophon closes it, on a page of its own.
+    assert last.startswith("Colofon Een uitgave van Voorbeeldinstituut.")
+    assert "Contact: verslagen@example.org" in last and "Licentie: CC BY 4.0" in last
 
 
 def test_pdf_holds_no_local_paths(sample_build: SampleBuild) -> None:
@@ -136,7 +142,8 @@ def test_pdf_holds_no_local_paths(sample_build: SampleBuild) -> None:
             for value in (uri, str(annotation.get("/Contents", ""))):
                 assert not value.startswith("file:"), (number, value)
                 assert build_root not in value, (number, value)
-    assert sorted(t for t in targets if t.startswith("presentaties/")) == sorted(
+    # A link wrapped over two lines has an annotation per line, both in one Link.
+    assert sorted({t for t in targets if t.startswith("presentaties/")}) == sorted(
         f"presentaties/{name}" for name in DECKS
     )
 
@@ -201,7 +208,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     out_root = base / "build"
     build(event_dir, out_root)
     before = html_text(out_root / SAMPLE_SLUG / "index.html")
-    assert "Meldcode KNMG" in before and "14 Eens" in before
+    assert "Meldcode KNMG" in before and "14 eens" in before
     change_poll(event_dir / "polls" / "mentimeter-resultaten.xlsx", 14, 15)
     change_bullet(
         event_dir / "decks" / "hageman-meldingen-slachtoffers.pptx",
@@ -215,10 +222,10 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
 
 def test_rebuild_shows_the_new_vote_count(rebuilt: tuple[Path, str, str]) -> None:
     _, html, pdf = rebuilt
-    assert "Uitslag: 15 Eens, 12 Oneens" in html
-    assert "14 Eens" not in html
-    assert "Uitslag: 15 Eens, 12 Oneens" in pdf
-    assert "14 Eens" not in pdf
+    assert "Uitslag: 15 eens, 12 oneens" in html
+    assert "14 eens" not in html
+    assert "Uitslag: 15 eens, 12 oneens" in pdf
+    assert "14 eens" not in pdf
 
 
 def test_rebuild_shows_the_new_slide_text(rebuilt: tuple[Path, str, str]) -> None:
@@ -303,7 +310,8 @@ def test_house_style_in_the_event_folder_is_used(tmp_path: Path) -> None:
     build(event_dir, tmp_path / "build")
     tree = lxml.html.parse(str(tmp_path / "build" / SAMPLE_SLUG / "index.html")).getroot()
     assert tree.findtext(".//title") == "HOUSE"
-    assert squash(tree.xpath("//h1")[0].text_content()) == TITLE
+    # The title's soft hyphens are break points, not text.
+    assert squash(tree.xpath("//h1")[0].text_content()).replace("\xad", "") == TITLE
 
 
 def test_build_with_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -705,6 +705,34 @@ def stylesheet_is_a_link_outside(p: Project) -> None:
     p.link("templates/style.css", p.outside)
 
 
+@case("templates/style.css", "link to a file outside the event folder")
+def templates_folder_is_a_link_outside(p: Project) -> None:
+    elsewhere = p.root.parent / "sjablonen"
+    elsewhere.mkdir()
+    (elsewhere / "report.html").write_text("{{ lipsum }}", encoding="utf-8")
+    (p.event / "templates").symlink_to(elsewhere)
+
+
+@case("templates/house.yaml", "link to a file outside the event folder")
+def house_file_is_a_link_outside(p: Project) -> None:
+    p.link("templates/house.yaml", p.outside)
+
+
+@case("templates/house.yaml: line 2", "lies outside templates/")
+def house_logo_is_a_link_outside(p: Project) -> None:
+    p.write("templates/house.yaml", "logo:\n  file: logo.png\n  alt: Het logo\n")
+    p.link("templates/logo.png", p.outside)
+
+
+@case("templates/house.yaml: line 2", "a <script> element")
+def house_logo_svg_with_script(p: Project) -> None:
+    p.write("templates/house.yaml", "logo:\n  file: logo.svg\n  alt: Het logo\n")
+    p.write(
+        "templates/logo.svg",
+        f'{_SVG} width="10" height="10"><script>alert(1)</script></svg>',
+    )
+
+
 # --- The cases, run ------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import page
 import pikepdf
 import pytest
-from a11y import axe_violations, pdf_checks, require_browser
+from a11y import axe_violations, htmlcs_errors, pdf_checks, require_browser, vnu_errors
 from conftest import SAMPLE, SAMPLE_SLUG
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -106,6 +106,33 @@ def test_every_proof_passes_the_pdf_and_wcag_checks(round1: Round1) -> None:
     for proof in round1.proofs.values():
         assert pdf_checks(proof.pdf) == [], proof.pdf.name
         assert axe_violations(proof.html) == [], proof.html.name
+        assert htmlcs_errors(proof.html) == [], proof.html.name
+    assert vnu_errors(*(p.html for p in round1.proofs.values())) == []
+
+
+def test_proofs_are_set_in_one_typeface(round1: Round1) -> None:
+    # Header, footer and text alike: no second typeface (the margins were DejaVu Sans, and
+    # hyphenation drew U+2010 from it).
+    for proof in round1.proofs.values():
+        with pikepdf.open(proof.pdf) as pdf:
+            fonts = {
+                str(font.get("/BaseFont")).split("+")[-1]
+                for pdf_page in pdf.pages
+                for font in (pdf_page.Resources.get("/Font") or {}).values()
+            }
+        assert fonts and all(f.startswith("Atkinson-Hyperlegible") for f in fonts), fonts
+
+
+def test_a_first_round_banner_says_only_that_everything_is_new(round1: Round1) -> None:
+    for proof in round1.proofs.values():
+        banner = " ".join(
+            lxml_html.parse(str(proof.html)).xpath("//div[@class='proof-banner']")[0]
+            .text_content().split()
+        )  # fmt: skip
+        assert "Eerste ronde: alles is nieuw." in banner
+        assert "gemarkeerd" not in banner
+        first_page = " ".join(_pdf_pages(proof.pdf)[0].split())
+        assert "Eerste ronde: alles is nieuw." in first_page and "gemarkeerd" not in first_page
 
 
 def test_marked_changes_pass_the_pdf_and_wcag_checks(round1: Round1, tmp_path: Path) -> None:
@@ -210,6 +237,9 @@ def test_next_round_marks_exactly_the_edit_for_that_speaker(round1: Round1, tmp_
     assert any("nu heel goed" in t for t in inserted), inserted
     assert any("steeds beter" in t for t in deleted), deleted
     assert "1 wijziging sinds ronde 1" in tree.getroot().text_content()
+    # From the second round on, the banner says how changes are marked.
+    banner = tree.xpath("//div[@class='proof-banner']")[0].text_content()
+    assert "Wijzigingen sinds de vorige ronde zijn gemarkeerd" in banner
     pdf_text = " ".join(" ".join(_pdf_pages(luimes.pdf)).split())
     assert "1 wijziging sinds ronde 1" in pdf_text
     assert "nu heel goed" in pdf_text

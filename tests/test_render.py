@@ -404,32 +404,38 @@ def poll_sections(small: Rendered) -> list[Any]:
 
 def test_poll_result_in_words(small: Rendered) -> None:
     first = poll_sections(small)[0]
-    assert text(first.xpath(".//p[@class='poll-result']")[0]) == "Uitslag: 14 Eens, 12 Oneens"
+    # Once, in running-text case, as the caption of the chart that is its table.
+    (result,) = first.xpath(".//*[contains(@class, 'poll-result')]")
+    assert result.tag == "caption"
+    assert text(result) == "Uitslag: 14 eens, 12 oneens (26 stemmen)"
     third = poll_sections(small)[2]
     # labels: renames an option everywhere it is shown.
     assert "Optie A" in text(third)
     assert not third.xpath(".//th[normalize-space()='A']")
 
 
-def test_svg_chart_is_labelled(small: Rendered) -> None:
-    charts = small.tree.xpath("//svg")
-    assert len(charts) == 2  # the two questions with votes
-    ids = small.tree.xpath("//@id")
-    for chart in charts:
-        assert chart.get("role") == "img"
-        (title,) = chart.xpath("./title")
-        (desc,) = chart.xpath("./desc")
-        assert text(title) and text(desc)
-        labelled = chart.get("aria-labelledby").split()
-        assert labelled == [title.get("id"), desc.get("id")]
-        assert all(i in ids for i in labelled)
-    first = charts[0]
-    assert "Stelling 1: Eens?" in text(first.xpath("./title")[0])
-    assert text(first.xpath("./desc")[0]) == "Eens: 14 stemmen (54%); Oneens: 12 stemmen (46%)."
+def test_poll_chart_is_one_figure_holding_its_table(small: Rendered) -> None:
+    assert small.tree.xpath("//svg") == []
+    figures = small.tree.xpath("//figure[@class='poll-figure']")
+    assert len(figures) == 2  # the two questions with votes
+    for figure in figures:
+        (table,) = figure.xpath("./*")
+        assert table.tag == "table" and "poll-chart" in table.get("class")
+        # No second heading: the caption is the result sentence, nothing else names it.
+        assert table.xpath("./caption[@class='poll-result']")
+        assert not figure.xpath(".//figcaption | .//h3 | .//h4 | .//h5")
+        # Each bar is an empty box; its length is the option's share.
+        bars = table.xpath(".//span[@class='bar']")
+        assert bars and all(not text(bar) for bar in bars)
+    widths = [b.get("style") for b in figures[0].xpath(".//span[@class='bar']")]
+    assert widths == [
+        "width: calc((100% - 3.5em) * 0.538)",
+        "width: calc((100% - 3.5em) * 0.462)",
+    ]
 
 
 def test_poll_table_headers_and_percentages(small: Rendered) -> None:
-    tables = small.tree.xpath("//table[contains(@class, 'poll-table')]")
+    tables = small.tree.xpath("//table[contains(@class, 'poll-chart')]")
     assert len(tables) == 2
     for table in tables:
         assert table.xpath("./caption")

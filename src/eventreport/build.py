@@ -5,22 +5,25 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
 from .assemble import assemble, copy_targets
 from .errors import display_path
+from .house import load_house
 from .manifest import load_event
 from .model import Event, Report
 from .personal.review import review
 from .proofstate.blocks import session_blocks
 from .proofstate.rounds import require_approval
-from .render.fonts import font_files
+from .render.fonts import write_fonts
 from .render.html import render_page
 from .render.pdf import write_pdf
 from .templating import environment
+from .textutil import human_size
 from .workspace import PROOFS, event_lock, staging, swap_in
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -63,29 +66,37 @@ def build(
     *,
     final: bool = False,
     force: bool = False,
+    base_url: str | None = None,
+    version: int | None = None,
 ) -> BuildResult:
     """Build one event into `out_root/<slug>/`; on any error the old output stays.
 
     `final` refuses while a session is not approved by its speaker; `force` overrides that
     and the result's warnings say so. Personal data in what would be published is a
     warning in a draft and stops a final build, `force` or not, until it is removed or
-    accepted (docs/privacy.md).
+    accepted (docs/privacy.md). A publish gives `base_url` (links to the PDF and the decks
+    become absolute, so a saved copy still finds them) and the `version`.
     """
     started = time.perf_counter()
     event_dir, out_root, templates = event_dir.resolve(), out_root.resolve(), templates.resolve()
     progress("reading event.yaml and the session texts")
     event = load_event(event_dir)
-    report = assemble(event, progress)
+    house = load_house(templates, event_dir / "templates")
+    report = replace(assemble(event, progress), house=house)
 
     # Everything is read and checked; from here on only the model is rendered.
     env = environment(templates, event_dir / "templates")
-    page = render_page(env, report, "screen")
+    links: dict[str, Any] = {
+        "link_base": f"{base_url}{event.slug}/" if base_url else "",
+        "version": version,
+    }
     warnings = _unused_writeups(event)
     progress("scanning what is published for personal data")
     scan = review(report)
     if final:
         # Before the approvals: --force may skip a speaker's approval, never this.
         scan.require_clear("the final version")
+        page = render_page(env, report, "screen", **links)
         warnings += require_approval(event, session_blocks(page), force)
         warnings += scan.stale_notes()
     else:
@@ -93,15 +104,15 @@ def build(
     target = out_root / event.slug
     with event_lock(out_root, event.slug, "build"), staging(out_root, event.slug) as stage:
         copy_files(report, stage)
-        progress("writing the HTML page")
-        (stage / "index.html").write_text(page, encoding="utf-8")
         progress("writing the PDF (PDF/UA-1)")
-        write_pdf(
-            render_page(env, report, "print"),
-            stage,
-            [event_dir, templates],
-            stage / f"{event.slug}.pdf",
-        )
+        pdf = stage / f"{event.slug}.pdf"
+        write_pdf(render_page(env, report, "print", **links), stage, [event_dir, templates], pdf)
+        # The page links its PDF with the size and pages a reader is about to download.
+        size = human_size(pdf.stat().st_size, event.language)
+        facts = {"href": pdf.name, "size": size, "pages": len(PdfReader(pdf).pages)}
+        progress("writing the HTML page")
+        page = render_page(env, report, "screen", pdf=facts, **links)
+        (stage / "index.html").write_text(page, encoding="utf-8")
         swap_in(stage, target)
     seconds = time.perf_counter() - started
     return BuildResult(event.slug, _outputs(target, event.slug), seconds, tuple(warnings))
@@ -119,14 +130,17 @@ def _unused_writeups(event: Event) -> list[str]:
 
 
 def copy_files(report: Report, folder: Path) -> None:
-    """Write the decks' publication copies and copy the pictures shown into `folder`."""
+    """Write the decks' publication copies, copy the pictures shown and the logo into
+    `folder`."""
     for download in report.downloads:
         (folder / download.href).parent.mkdir(parents=True, exist_ok=True)
         (folder / download.href).write_bytes(download.copy.data)
-    # The fonts too: the page names them relatively and the PDF step reads these copies.
-    for source, relative in [*copy_targets(report), *font_files()]:
+    logo = report.house.logo
+    for source, relative in [*copy_targets(report), *([(logo.path, logo.href)] if logo else [])]:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, folder / relative)
+    # The fonts too: the page names them relatively and the PDF step reads these copies.
+    write_fonts(folder, report.house.typeface)
 
 
 def _outputs(final: Path, slug: str) -> tuple[Output, ...]:

@@ -633,3 +633,73 @@ class Report:
     """Top-level sections in order."""
     downloads: tuple[DownloadView, ...] = field(default=())
     """Every file the report offers, for copying next to the outputs."""
+    house: HouseStyle = field(default_factory=lambda: HouseStyle())
+    """Who publishes it and how it looks (templates/house.yaml, an event's override)."""
+
+
+# --- The house style: who publishes, and how it looks ---------------------------------
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The publishing organisation's logo."""
+
+    path: Path
+    """The SVG or PNG file, checked and inside the folder of the house file naming it."""
+    alt: str
+    """Its alternative text; "" when it is marked decorative."""
+
+    @property
+    def href(self) -> str:
+        """Where the outputs find their copy, relative to the report."""
+        return f"huisstijl/logo{self.path.suffix.lower()}"
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The house colours, each checked against WCAG 2.2 AA where it is used (house.py)."""
+
+    text: str = "#1a1a1a"
+    """Body text, on white and on the tint."""
+    muted: str = "#3d3d3d"
+    """Secondary text (dates, bylines, the colophon), on white and on the tint."""
+    link: str = "#0b4f7a"
+    """Links, on white and on the tint."""
+    accent: str = "#1f5f8b"
+    """The house colour: chart bars, rules, the cover's band (white text on it)."""
+    tint: str = "#f4f7fa"
+    """Light background of slide boxes."""
+    focus: str = "#b3400a"
+    """The keyboard focus ring, on white."""
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """A typeface the house chooses instead of Atkinson Hyperlegible."""
+
+    name: str
+    """Its family name, as the stylesheets name it."""
+    files: tuple[tuple[str, Path], ...]
+    """(style, file) for "regular", "bold", "italic", "bold_italic"; regular always."""
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """Who publishes the report and how it looks: set once, an event may override."""
+
+    name: str = ""
+    """The publishing organisation, on the cover, the page header and in the colophon."""
+    logo: Logo | None = None
+    """Its logo, or None."""
+    colours: Colours = field(default_factory=Colours)
+    """The house colours."""
+    typeface: Typeface | None = None
+    """A chosen typeface, or None for Atkinson Hyperlegible."""
+    contact: str | None = None
+    """Where readers write to (an e-mail address), for the colophon."""
+    website: str | None = None
+    """The organisation's site (https://...), for the colophon and the page header."""
+    licence: str | None = None
+    """The licence the report is published under, e.g. "CC BY 4.0"."""
+    licence_url: str | None = None
+    """Where the licence's text is."""

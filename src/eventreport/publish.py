@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from pypdf import PdfReader
 
 from .assemble import DOWNLOAD_FOLDER
-from .build import TEMPLATES, build
+from .build import TEMPLATES, BuildResult, build
 from .errors import ReportError
 from .manifest import load_event
 from .model import Event
@@ -91,9 +91,15 @@ def publish(
         try:
             with staging(root, slug) as work:
                 event = load_event(event_dir)
-                result = build(
-                    event_dir, work / "build", templates, progress, final=True, force=force
-                )
+                # The colophon names the version, so the PDF is built as the version it
+                # would be if nothing changed; when it differs from the published one, once
+                # more as the next.
+                version = int(previous["version"]) if previous else 1
+                result = _build(event_dir, work, templates, progress, force, settings, version)
+                pdf = work / "build" / event.slug / f"{event.slug}.pdf"
+                if previous is not None and _sha256(pdf) != previous["pdf"]["sha256"]:
+                    version += 1
+                    result = _build(event_dir, work, templates, progress, force, settings, version)
                 progress("assembling the published set")
                 stage = work / event.slug
                 shutil.copytree(
@@ -107,6 +113,29 @@ def publish(
     changed = previous is None or previous["pdf"]["sha256"] != manifest["pdf"]["sha256"]
     warnings = result.warnings + _placeholder(settings.base_url)
     return Published(target, manifest["version"], changed, manifest, warnings)
+
+
+def _build(
+    event_dir: Path,
+    work: Path,
+    templates: Path,
+    progress: Callable[[str], None],
+    force: bool,
+    settings: Settings,
+    version: int,
+) -> BuildResult:
+    # Links to the PDF and the decks absolute, from base_url: a reader who saves the PDF
+    # or the page still reaches them.
+    return build(
+        event_dir,
+        work / "build",
+        templates,
+        progress,
+        final=True,
+        force=force,
+        base_url=settings.base_url,
+        version=version,
+    )
 
 
 # Names reserved for examples and tests (RFC 2606, RFC 6761): never a real site.

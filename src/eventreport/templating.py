@@ -39,6 +39,7 @@ from .model import ListItem
 from .render.activecontent import css_problem, page_problem
 from .safepath import OutsideError, inside
 from .textutil import human_size, long_date
+from .wording import breakable, running_case
 from .yamlfile import read_text
 
 
@@ -78,17 +79,21 @@ def css_string(text: str) -> str:
 
 
 class FolderLoader(BaseLoader):
-    """Templates from one folder, through the event folder's door (safepath.inside): a
-    template that is a link to a file elsewhere, or a name with '..', is not loaded."""
+    """Templates from one folder, through the door of `door` (safepath.inside; for an
+    event's overrides the event folder, so a templates/ folder that is itself a link to
+    elsewhere is refused too): a link to a file elsewhere, or a name with '..', is not
+    loaded."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, door: Path | None = None) -> None:
         self.folder = folder
+        self.door = door if door is not None else folder
+        self.prefix = folder.relative_to(self.door).as_posix() if door is not None else ""
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         try:
-            path = inside(self.folder, template)
+            path = inside(self.door, f"{self.prefix}/{template}" if self.prefix else template)
         except OutsideError as exc:
             # Not "not found": the next loader would then quietly serve the default, and
             # the folder's owner would never learn that their file was refused.
@@ -177,7 +182,7 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
     default = FolderLoader(templates)
     loaders: list[BaseLoader] = []
     if overrides is not None and overrides.is_dir():
-        loaders.append(FolderLoader(overrides))
+        loaders.append(FolderLoader(overrides, door=overrides.parent))
     loaders += [PrefixLoader({"default": default}, delimiter=":"), default]
     env = ReportSandbox(
         loader=ChoiceLoader(loaders),
@@ -196,6 +201,8 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
         long_date=long_date,
         human_size=human_size,
         css_string=css_string,
+        running=running_case,
+        breakable=breakable,
     )
     env.filters = {name: _bounded(name, f) for name, f in env.filters.items()}
     env.globals["all_labels"] = LABELS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment
@@ -14,6 +14,7 @@ from lxml.etree import SubElement, _Element
 from ..assemble import assemble
 from ..build import TEMPLATES, copy_files
 from ..errors import SourceError
+from ..house import load_house
 from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
 from ..personal.review import review
@@ -138,7 +139,8 @@ def make_batch(
     event_dir, out_root = event_dir.resolve(), out_root.resolve()
     event = load_event(event_dir)
     settings = _settings(event)
-    report = assemble(event, progress)
+    house = load_house(templates, event_dir / "templates")
+    report = replace(assemble(event, progress), house=house)
     # Proofs leave the house: personal data in them stops them as it stops a publish.
     review(report).require_clear("the proofs")
     env = environment(templates, event_dir / "templates")
@@ -233,6 +235,7 @@ def _proof(
             "deadline": long_date(settings.deadline, event.language) if settings.deadline else None,
             "reply_to": settings.reply_to,
             "own": own,
+            "since": since,
         },
         "W": words,
     }
@@ -248,7 +251,9 @@ def _proof(
         tree = lxml_html.document_fromstring(page)
         changes = _shape(tree, own, previous, words, medium)
         _summary(tree, words, since, changes)
-        pages[medium] = lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode")
+        written = lxml_html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode")
+        # libxml2 knows no <wbr> (HTML 4) and closes it; HTML has no end tag for it.
+        pages[medium] = written.replace("</wbr>", "")
     html_path = stage / f"{person.id}.html"
     pdf_path = stage / f"{person.id}.pdf"
     html_path.write_text(pages["screen"], encoding="utf-8")

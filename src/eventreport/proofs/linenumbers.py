@@ -11,6 +11,7 @@ copy and paste.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,7 @@ from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTFont
 from weasyprint.formatting_structure import boxes
 
-from ..render.fonts import font_files
+from ..render.fonts import FILES, plain_zero_font
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels; PDF user space is in points
 SAME_LINE_PX = 6.0  # baselines closer than this (a third of a line) are one line
@@ -127,8 +128,7 @@ class _Figures:
     @classmethod
     @cache
     def load(cls) -> _Figures:
-        regular = next(src for src, _ in font_files() if src.name.endswith("-Regular.ttf"))
-        font = TTFont(regular)
+        font = TTFont(io.BytesIO(plain_zero_font(dict(FILES)["regular"])))
         glyphs = font.getGlyphSet()
         cmap = font.getBestCmap()
         paths: dict[str, str] = {}

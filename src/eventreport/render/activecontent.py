@@ -64,16 +64,23 @@ def _element_problem(element: etree._Element) -> str | None:
         if name in ("style", "srcdoc") and (problem := css_problem(value)):
             return f"a style attribute on <{tag}> that {problem}"
         fetched = name in _URL_ATTRIBUTES or name.split("}")[-1] in _URL_ATTRIBUTES
-        if fetched and (problem := _url_problem(tag, name, value)):
+        if fetched and (problem := _url_problem(element, tag, name, value)):
             return problem
     return None
 
 
-def _url_problem(tag: str, name: str, value: str) -> str | None:
+# <link rel=...> kinds that only name another address (the PDF of the page, its licence)
+# and make the browser fetch nothing; a stylesheet, icon or preload would.
+_NAMING_RELS = {"alternate", "canonical", "license", "author", "help", "next", "prev", "cite-as"}
+
+
+def _url_problem(element: etree._Element, tag: str, name: str, value: str) -> str | None:
     if not _SCHEME.match(value):
         return None  # a file next to the page, or a place in it
     # Links may lead to web pages and e-mail addresses; nothing else may load from outside.
-    is_link = tag == "a" and name.endswith("href")
+    rels = set((element.get("rel") or "").lower().split())
+    naming = tag == "link" and bool(rels) and rels <= _NAMING_RELS
+    is_link = (tag == "a" or naming) and name.endswith("href")
     if is_link and value.strip().lower().startswith(_LINKS):
         return None
     if tag == "img" and name == "src" and value.strip().lower().startswith("data:image/"):

@@ -17,7 +17,9 @@ from .pdf_artifacts import (
     leaders_as_artifacts,
     margins_as_artifacts,
 )
-from .structtree import StructTree, is_element, kids
+from .pdf_figures import figure_boxes
+from .pdf_lists import markers_as_labels
+from .structtree import StructTree, is_element, is_ref, kids
 from .tagmap import TagNotes
 
 __all__ = ["DECORATIVE_ALT", "finish_structure"]
@@ -33,9 +35,13 @@ def finish_structure(pdf: pikepdf.Pdf, notes: TagNotes) -> None:
     decorative_figures_as_artifacts(tree)
     leaders_as_artifacts(tree, notes.leaders())
     unwrap_nested_links(tree)
+    annotations_into_links(tree)
+    markers_as_labels(tree, notes.markers())
+    drop_empty(tree)
     add_lang(tree, notes.lang())
     add_scope(tree, notes.scope())
     rejoin_splits(tree, notes.splits())
+    figure_boxes(tree)
     print_links(pdf)
 
 
@@ -73,6 +79,46 @@ def unwrap_nested_links(tree: StructTree) -> int:
     for link in reversed(nested):  # innermost first, so each lands in the outermost
         tree.replace(link, tree.adopt(link.P, link))
     return len(nested)
+
+
+def annotations_into_links(tree: StructTree) -> int:
+    """Give a link annotation that WeasyPrint tied to an element inside a Link (a <span>
+    in the link's text) to that Link; returns how many.
+
+    Each inline box of a link gets an annotation of its own; one tied to a Span is a link
+    outside any Link element to a screen reader (PDF/UA: every link annotation in a Link).
+    """
+    moved = 0
+    for element in list(tree.elements()):
+        if Name.Link == element.S:
+            continue
+        link = element.P
+        while is_element(link) and Name.Link != link.S:
+            link = link.P
+        refs = [k for k in kids(element) if is_ref(k, Name.OBJR)]
+        if not is_element(link) or not refs:
+            continue
+        element.K = Array([k for k in kids(element) if not is_ref(k, Name.OBJR)])
+        link.K = Array([*kids(link), *refs])
+        for ref in refs:
+            tree.set_annotation_owner(ref.Obj, link)
+        moved += len(refs)
+    return moved
+
+
+def drop_empty(tree: StructTree) -> int:
+    """Take out elements with nothing in them (the empty <span> boxes that draw a poll's
+    bars), which a screen reader would stop at for nothing; returns how many."""
+    empty = [e for e in tree.elements() if not kids(e) and e.S in _HOLDERS]
+    for element in empty:
+        parent = tree.drop(element)
+        while is_element(parent) and not kids(parent) and parent.S in _HOLDERS:
+            parent = tree.drop(parent)
+    return len(empty)
+
+
+# Elements that only hold others; an empty table cell or Figure still means something.
+_HOLDERS = (Name.Span, Name.NonStruct, Name.Div)
 
 
 def rejoin_splits(tree: StructTree, splits: list[list[int]]) -> int:

@@ -94,6 +94,11 @@ class TagNotes:
         """Object numbers of the elements holding leader dots."""
         return [n.number for n in self.noted if n.leader]
 
+    def markers(self) -> list[int]:
+        """Object numbers of the list items' ::before boxes (print.css draws the list
+        markers with them)."""
+        return [n.number for n in self.noted if n.element_tag == "li::before" and n.margin is None]
+
     def splits(self) -> list[list[int]]:
         """Object numbers of the structure elements WeasyPrint made from one element's
         boxes, in document order: candidates for `pdf_tags.rejoin_splits`.
