@@ -68,6 +68,27 @@ def _stops_cleanly(stopped: str, unchanged: str | None) -> Iterator[None]:
 
 @task(
     help={
+        "slug": "the new event's name: its date and a few words, e.g. 2024-05-16-netwerkdag",
+        "from_": "a folder with what the meeting left: slide decks, poll exports, a write-up",
+    }
+)
+def new(c: Context, slug: str, from_: str | None = None) -> None:
+    """Start a new event: sources/SLUG/, drafted from a folder of files (or blank).
+
+    Usage: invoke new SLUG [--from FOLDER]
+    """
+    _package()
+    from eventreport.authoring.new import new_event
+    from eventreport.authoring.summary import summary
+
+    print(f"Starting sources/{slug}/" + (f" from {from_}" if from_ else ""))
+    with _stops_cleanly("Stopped", "sources/"):
+        made = new_event(SOURCES, slug, Path(from_) if from_ else None, ROOT / "templates", _step)
+    print("\n".join(summary(made, _rel(made.folder))))
+
+
+@task(
+    help={
         "event": EVENT_HELP,
         "final": "the version to publish: refuses while a session is not approved",
         "force": "with --final: go ahead without every approval (the output says so)",
@@ -277,4 +298,4 @@ def clean(c: Context) -> None:
         print("Removed build/.")
 
 
-namespace = Collection(build, proofs, publish, extract, test, bench, lint, clean)
+namespace = Collection(new, build, proofs, publish, extract, test, bench, lint, clean)
