@@ -83,7 +83,7 @@ def new(c: Context, slug: str, from_: str | None = None) -> None:
 
     print(f"Starting sources/{slug}/" + (f" from {from_}" if from_ else ""))
     with _stops_cleanly("Stopped", "sources/"):
-        made = new_event(SOURCES, slug, Path(from_) if from_ else None, ROOT / "templates", _step)
+        made = new_event(SOURCES, slug, Path(from_) if from_ else None, progress=_step)
     print("\n".join(summary(made, _rel(made.folder))))
 
 
@@ -124,8 +124,40 @@ def build(
             raise Exit(f"--strict: {len(result.warnings)} warning(s), see above.", code=1)
 
 
+@task(
+    help={
+        "event": "the event folder's name under sources/ (needed when there are several)",
+        "port": "the port to serve on (default: 8000, or any free one when 8000 is taken)",
+        "open_": "open the page in the web browser",
+    }
+)
+def preview(c: Context, event: str | None = None, port: int = 0, open_: bool = False) -> None:
+    """Watch the report in the browser while you edit: it rebuilds on every save.
+
+    Usage: invoke preview [--event SLUG] [--port N] [--open]
+    """
+    _package()
+    from eventreport.preview.session import preview as run_preview
+
+    folders = _events(event)
+    if len(folders) > 1:
+        names = ", ".join(f.name for f in folders)
+        raise Exit(f"Which event? Name one with --event (events in sources/: {names}).", 1)
+    with _stops_cleanly("Preview stopped", None):
+        stopped = run_preview(folders[0], BUILD, _say, port=port, open_browser=open_)
+    if stopped.pdf is not None:
+        print(f"Preview stopped. The PDF of the last version: {_rel(stopped.pdf)}")
+    else:
+        print(f"Preview stopped; no PDF, as the sources have a mistake:\n  {stopped.problem}")
+
+
 def _step(step: str) -> None:
     print(f"  - {step}")
+
+
+def _say(line: str) -> None:
+    # Flushed: a preview runs for hours, and what it says must show while it runs.
+    print(line, flush=True)
 
 
 @task(
@@ -298,4 +330,4 @@ def clean(c: Context) -> None:
         print("Removed build/.")
 
 
-namespace = Collection(new, build, proofs, publish, extract, test, bench, lint, clean)
+namespace = Collection(new, preview, build, proofs, publish, extract, test, bench, lint, clean)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..build import TEMPLATES
 from ..errors import ReportError
 from ..house import load_house
 from ..manifest import ID, load_event
@@ -50,7 +51,7 @@ def new_event(
     sources: Path,
     slug: str,
     folder: Path | None,
-    templates: Path,
+    templates: Path = TEMPLATES,
     progress: Progress = lambda _: None,
     today: dt.date | None = None,
 ) -> NewEvent:
