@@ -170,8 +170,8 @@ def test_title_and_date_come_from_the_files_where_they_say_them(tmp_path: Path) 
     assert "# TODO Check the day: it is the day the poll export kahoot.xlsx was made.\n" in text
     assert "date: 2019-12-23\n" in text
     assert (
-        '# TODO Check the title: it is the title in the poll export kahoot.xlsx.\ntitle: "Test Questions for XLSX2Word (1)"'
-        in text
+        "# TODO Check the title: it is the title in the poll export kahoot.xlsx.\n"
+        'title: "Test Questions for XLSX2Word (1)"' in text
     )
     event = load_event(made.folder)
     assert event.date == dt.date(2019, 12, 23)
