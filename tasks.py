@@ -28,6 +28,17 @@ def _package() -> None:
         sys.path.insert(0, src)
 
 
+def _help_flag() -> None:
+    # Before invoke reads the task's arguments: `invoke extract --help` shows extract's help.
+    _package()
+    from eventreport.taskhelp import help_after_task_names
+
+    help_after_task_names()
+
+
+_help_flag()
+
+
 def _events(event: str | None) -> list[Path]:
     from eventreport.build import find_events
 
@@ -278,7 +289,10 @@ def _rel(path: Path) -> str:
 def extract(
     c: Context, file: str, json_: bool = False, include_hidden: bool = False, notes: bool = False
 ) -> None:
-    """Show what the pipeline reads from one slide deck or poll export."""
+    """Show what is read from one slide deck or poll export.
+
+    Usage: invoke extract FILE [--json] [--include-hidden] [--notes]
+    """
     _package()
     from eventreport.extract import to_json, to_markdown
     from eventreport.readers import read_source
@@ -290,19 +304,19 @@ def extract(
 
 @task(help={"k": "only tests whose name matches this expression"})
 def test(c: Context, k: str = "") -> None:
-    """Run all tests."""
+    """For developers: run all tests."""
     c.run(f"{sys.executable} -m pytest" + (f" -k {k!r}" if k else ""), pty=False)
 
 
 @task(help={"repeat": "rounds per figure (medians are printed)"})
 def bench(c: Context, repeat: int = 7) -> None:
-    """Time deck reading against the floor and markitdown; memory on a 500-slide deck."""
+    """For developers: time deck reading against markitdown; memory on 500 slides."""
     c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat}", pty=False)
 
 
 @task
 def lint(c: Context) -> None:
-    """Check code style and types (ruff, mypy)."""
+    """For developers: check code style and types (ruff, mypy)."""
     c.run(f"{sys.executable} -m ruff check .")
     c.run(f"{sys.executable} -m ruff format --check .")
     c.run(f"{sys.executable} -m mypy")

@@ -8,6 +8,7 @@ them, so nothing of the preview can reach a published page.
 from __future__ import annotations
 
 import html
+import re
 
 EVENTS = "/_preview/events"
 PDF = "/_preview/pdf"
@@ -28,11 +29,11 @@ _SCRIPT = """<script>
 })();
 </script>"""
 
+# At the top of the page and in its flow: it covers nothing of the report, on a phone too.
 _BAR = """<aside id="eventreport-preview" aria-label="Preview"
- style="position: fixed; z-index: 1000; right: 0.75rem; bottom: 0.75rem; max-width: 22rem;
- padding: 0.5rem 0.75rem; background: #1a1a1a; color: #ffffff; border-radius: 0.25rem;
- font: 0.875rem/1.4 sans-serif;">
-Preview: updates by itself when you save.
+ style="margin: 0; padding: 0.375rem 1rem; background: #1a1a1a; color: #ffffff;
+ font: 0.875rem/1.4 sans-serif; text-align: center;">
+Preview: it updates by itself when you save.
 <a href="%(pdf)s" style="color: #ffffff; font-weight: bold;">Make the PDF</a>
 </aside>"""
 
@@ -63,12 +64,16 @@ h1 { font-size: 1.5rem; }
 
 
 def with_preview(page: str, version: int) -> str:
-    """`page` with the preview bar and the reload script before its </body>."""
-    added = _BAR % {"pdf": PDF} + "\n" + _SCRIPT % {"version": version, "events": EVENTS}
+    """`page` with the preview bar at the top of its body and the reload script at the end."""
+    bar = _BAR % {"pdf": PDF}
+    body = re.search(r"<body\b[^>]*>", page, re.IGNORECASE)
+    at = body.end() if body else 0
+    page = page[:at] + "\n" + bar + page[at:]
+    script = _SCRIPT % {"version": version, "events": EVENTS}
     end = page.lower().rfind("</body>")
     if end < 0:
-        return page + added
-    return page[:end] + added + "\n" + page[end:]
+        return page + script
+    return page[:end] + script + "\n" + page[end:]
 
 
 def error_page(slug: str, problem: str, version: int) -> str:
