@@ -64,6 +64,7 @@ class Rebuilder:
         report = replace(assemble(event), house=house)
         env = environment(self.templates, self.event_dir / "templates")
         page = render_page(env, report, "screen", **_LINKS)
+        self.root.mkdir(parents=True, exist_ok=True)  # `invoke clean` may have run meanwhile
         with staging(self.root, event.slug) as stage:
             copy_files(report, stage)
             (stage / "index.html").write_text(page, encoding="utf-8")
