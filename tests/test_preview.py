@@ -73,7 +73,8 @@ class Running:
 
     @property
     def address(self) -> str:
-        return next(line for line in self.lines if "Preview of" in line).split("open ")[1].split()[0]
+        said = next(line for line in self.lines if "Preview of" in line)
+        return said.split("open ")[1].split()[0]
 
     @property
     def port(self) -> int:
@@ -221,7 +222,8 @@ def test_a_mistake_from_the_start_is_shown_and_the_preview_stops_cleanly(project
         with urllib.request.urlopen(preview.address, timeout=30) as response:
             body = response.read().decode("utf-8")
         assert "The report cannot be built" in body
-        assert "sources/ev/sessions/welkom.md: line 2: deck &#x27;geen&#x27; is not declared" in body
+        where = "sources/ev/sessions/welkom.md: line 2:"
+        assert f"{where} deck &#x27;geen&#x27; is not declared" in body
         code, output = preview.stop()
     finally:
         if preview.process.poll() is None:
