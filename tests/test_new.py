@@ -121,14 +121,21 @@ def test_slides_whose_pictures_lack_alternative_text_are_left_out_and_said_why(
     made = new_event(tmp_path / "sources", "2025-03-26-netwerkdag", download)
     session = (made.folder / "sessions" / "how-we-refactor.md").read_text(encoding="utf-8")
     # The reader says which slides have a picture without alternative text (1, 4, 8, 10,
-    # 22-24); the draft pulls in the others and names the rest, with the reason.
-    assert "slides: [2, 3, 5-7, 9, 11-21, 25-28]" in session
+    # 22-24); 2 and 28 have only file names ("E:\Point of View Sculpture\f0391100.jpg").
+    # The draft pulls in the others and names the rest, with the reason.
+    assert "slides: [3, 5-7, 9, 11-21, 25-27]" in session
     assert "# Left out: slides 1, 4, 8, 10, 22-24. A picture on each has no alternative" in (
         session
     )
+    assert "# Left out: slides 2, 28. A picture on each has only a file name for" in session
     assert "View Alt Text" in session
     assert "```download\ndeck: how-we-refactor\n```" in session
     assert any("slides 1, 4, 8, 10, 22, 23, 24 are left out" in line for line in _said(made))
+    # A title slide repeats the session's heading: left out, said in the comment only.
+    autogen = (made.folder / "sessions" / "autogen-fourney.md").read_text(encoding="utf-8")
+    assert "slides: [2-6]" in autogen
+    assert "# Left out: slide 1. Its title is the session's title" in autogen
+    assert not any("autogen-fourney.pptx: slide 1" in line for line in _said(made))
 
 
 def _said(made: object) -> list[str]:

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import SourceError
 from ..manifest import DECK_SUFFIXES
-from ..model import Deck, Question, Slide
+from ..model import Deck, ImageBlock, Question, Slide
 from ..writeup import WriteupParser
 from .gather import FoundDeck, FoundPoll, FoundWriteup, Gathered, SetAside
 from .properties import Properties
@@ -28,6 +28,12 @@ TITLE_LENGTH = 150
 _DAY_IN_SLUG = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-|$)")
 _MD = MarkdownIt("commonmark")
 _NUMBERED = re.compile(r"^\d{1,3}[\s._)-]+")
+# Alternative text that is only a picture's file name (PowerPoint fills one in): it tells a
+# screen reader nothing, though the build would take it.
+_FILE_NAME = re.compile(
+    r"(^[a-z]:\\|^/|\.(jpe?g|png|gif|bmp|tiff?|emf|wmf|svg|webp|heic)$)", re.IGNORECASE
+)
+FIRST_SLIDE = "The title is the one on the deck's first slide."
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class LeftOut:
     """Their numbers."""
     reason: str
     """Why, and what to do, in whole sentences."""
+    said: bool = True
+    """Said when `invoke new` runs too, not only in the session file's comment."""
 
 
 @dataclass(frozen=True)
@@ -179,14 +187,15 @@ def _deck(found: FoundDeck, ids: Ids) -> DraftDeck:
     suffix = found.path.suffix.lower()
     if suffix not in DECK_SUFFIXES:
         suffix = ".pdf" if found.deck.format == "pdf" else ".pptx"
-    shown, left_out = _slides(found.deck)
+    title = _deck_title(found.deck, found.properties, stem)
+    shown, left_out = _slides(found.deck, title_slide=title.comment == FIRST_SLIDE)
     author = found.properties.author
     return DraftDeck(
         id=deck_id,
         source=found.path,
         name=found.name,
         file=f"decks/{deck_id}{suffix}",
-        title=_deck_title(found.deck, found.properties, stem),
+        title=title,
         shown=shown,
         left_out=left_out,
         author=author,
@@ -197,7 +206,7 @@ def _deck(found: FoundDeck, ids: Ids) -> DraftDeck:
 def _deck_title(deck: Deck, props: Properties, stem: str) -> Suggestion:
     first = one_line(deck.slides[0].title or "", TITLE_LENGTH) if deck.slides else ""
     if first:
-        return Suggestion(first, "The title is the one on the deck's first slide.")
+        return Suggestion(first, FIRST_SLIDE)
     if props.title:
         return Suggestion(
             one_line(props.title, TITLE_LENGTH),
@@ -209,45 +218,60 @@ def _deck_title(deck: Deck, props: Properties, stem: str) -> Suggestion:
     )
 
 
-def _slides(deck: Deck) -> tuple[tuple[int, ...], tuple[LeftOut, ...]]:
-    """The slides a 'list' shows as the build would (assemble.py), and those left out."""
+def _slides(deck: Deck, title_slide: bool) -> tuple[tuple[int, ...], tuple[LeftOut, ...]]:
+    """The slides a 'list' shows as the build would (assemble.py), and those left out; with
+    `title_slide`, the first slide too (its title is the session's heading)."""
     shown: list[int] = []
     no_alt: list[int] = []
+    file_alt: list[int] = []
     empty: list[int] = []
     for slide in deck.slides:
-        if any(b.type == "image" and not b.alt for b in slide.blocks):
+        pictures = [b for b in slide.blocks if isinstance(b, ImageBlock)]
+        if any(not p.alt for p in pictures):
             no_alt.append(slide.number)
+        elif any(_FILE_NAME.search(p.alt or "") for p in pictures):
+            file_alt.append(slide.number)
         elif not _has_text(slide):
             empty.append(slide.number)
         else:
             shown.append(slide.number)
     left_out: list[LeftOut] = []
-    if len(no_alt) == 1:
+    if title_slide and shown[:1] == [deck.slides[0].number]:
+        shown.pop(0)
         left_out.append(
             LeftOut(
-                tuple(no_alt),
-                "A picture on it has no alternative text, so a screen reader would skip it"
-                " and the build would stop. Add the text in the deck (PowerPoint: right-click"
-                " the picture, View Alt Text), then add the slide's number to slides:.",
+                (deck.slides[0].number,),
+                "Its title is the session's title (a title slide, often with names on it);"
+                " add its number to slides: if it shows more.",
+                said=False,
             )
         )
-    elif no_alt:
-        left_out.append(
-            LeftOut(
-                tuple(no_alt),
-                "A picture on each has no alternative text, so a screen reader would skip it"
-                " and the build would stop. Add the text in the deck (PowerPoint: right-click"
-                " the picture, View Alt Text), then add their numbers to slides:.",
-            )
-        )
-    if empty:
-        left_out.append(
-            LeftOut(
-                tuple(empty),
-                "It holds no text to show." if len(empty) == 1 else "They hold no text to show.",
-            )
-        )
+    left_out += _reason(
+        no_alt,
+        "A picture on it has no alternative text, so a screen reader would skip it and"
+        " the build would stop. Add the text in the deck (PowerPoint: right-click the"
+        " picture, View Alt Text), then add the slide's number to slides:.",
+        "A picture on each has no alternative text, so a screen reader would skip it and"
+        " the build would stop. Add the text in the deck (PowerPoint: right-click the"
+        " picture, View Alt Text), then add their numbers to slides:.",
+    )
+    left_out += _reason(
+        file_alt,
+        "A picture on it has only a file name for alternative text, which tells a screen"
+        " reader nothing. Describe the picture in the deck (PowerPoint: right-click the"
+        " picture, View Alt Text), then add the slide's number to slides:.",
+        "A picture on each has only a file name for alternative text, which tells a screen"
+        " reader nothing. Describe the pictures in the deck (PowerPoint: right-click the"
+        " picture, View Alt Text), then add their numbers to slides:.",
+    )
+    left_out += _reason(empty, "It holds no text to show.", "They hold no text to show.")
     return tuple(shown), tuple(left_out)
+
+
+def _reason(numbers: list[int], one: str, several: str) -> list[LeftOut]:
+    if not numbers:
+        return []
+    return [LeftOut(tuple(numbers), one if len(numbers) == 1 else several)]
 
 
 def _has_text(slide: Slide) -> bool:

@@ -13,7 +13,7 @@ def summary(made: NewEvent, shown: str) -> list[str]:
     lines = [f"Made {shown}/:"]
     lines += [f"  {name}" for name in made.files]
     for deck in draft.decks:
-        for left_out in deck.left_out:
+        for left_out in (item for item in deck.left_out if item.said):
             numbers = ", ".join(str(n) for n in left_out.numbers)
             if len(left_out.numbers) == 1:
                 lines.append(f"  NOTE {deck.file}: slide {numbers} is left out. {left_out.reason}")
