@@ -28,6 +28,17 @@ def _package() -> None:
         sys.path.insert(0, src)
 
 
+def _help_flag() -> None:
+    # Before invoke reads the task's arguments: `invoke extract --help` shows extract's help.
+    _package()
+    from eventreport.taskhelp import help_after_task_names
+
+    help_after_task_names()
+
+
+_help_flag()
+
+
 def _events(event: str | None) -> list[Path]:
     from eventreport.build import find_events
 
@@ -68,6 +79,27 @@ def _stops_cleanly(stopped: str, unchanged: str | None) -> Iterator[None]:
 
 @task(
     help={
+        "slug": "the new event's name: its date and a few words, e.g. 2024-05-16-netwerkdag",
+        "from_": "a folder with what the meeting left: slide decks, poll exports, a write-up",
+    }
+)
+def new(c: Context, slug: str, from_: str | None = None) -> None:
+    """Start a new event: sources/SLUG/, drafted from a folder of files (or blank).
+
+    Usage: invoke new SLUG [--from FOLDER]
+    """
+    _package()
+    from eventreport.authoring.new import new_event
+    from eventreport.authoring.summary import summary
+
+    print(f"Starting sources/{slug}/" + (f" from {from_}" if from_ else ""))
+    with _stops_cleanly("Stopped", "sources/"):
+        made = new_event(SOURCES, slug, Path(from_) if from_ else None, progress=_step)
+    print("\n".join(summary(made, _rel(made.folder))))
+
+
+@task(
+    help={
         "event": EVENT_HELP,
         "final": "the version to publish: refuses while a session is not approved",
         "force": "with --final: go ahead without every approval (the output says so)",
@@ -103,8 +135,40 @@ def build(
             raise Exit(f"--strict: {len(result.warnings)} warning(s), see above.", code=1)
 
 
+@task(
+    help={
+        "event": "the event folder's name under sources/ (needed when there are several)",
+        "port": "the port to serve on (default: 8000, or any free one when 8000 is taken)",
+        "open_": "open the page in the web browser",
+    }
+)
+def preview(c: Context, event: str | None = None, port: int = 0, open_: bool = False) -> None:
+    """Watch the report in the browser while you edit: it rebuilds on every save.
+
+    Usage: invoke preview [--event SLUG] [--port N] [--open]
+    """
+    _package()
+    from eventreport.preview.session import preview as run_preview
+
+    folders = _events(event)
+    if len(folders) > 1:
+        names = ", ".join(f.name for f in folders)
+        raise Exit(f"Which event? Name one with --event (events in sources/: {names}).", 1)
+    with _stops_cleanly("Preview stopped", None):
+        stopped = run_preview(folders[0], BUILD, _say, port=port, open_browser=open_)
+    if stopped.pdf is not None:
+        print(f"Preview stopped. The PDF of the last version: {_rel(stopped.pdf)}")
+    else:
+        print(f"Preview stopped; no PDF, as the sources have a mistake:\n  {stopped.problem}")
+
+
 def _step(step: str) -> None:
     print(f"  - {step}")
+
+
+def _say(line: str) -> None:
+    # Flushed: a preview runs for hours, and what it says must show while it runs.
+    print(line, flush=True)
 
 
 @task(
@@ -225,7 +289,10 @@ def _rel(path: Path) -> str:
 def extract(
     c: Context, file: str, json_: bool = False, include_hidden: bool = False, notes: bool = False
 ) -> None:
-    """Show what the pipeline reads from one slide deck or poll export."""
+    """Show what is read from one slide deck or poll export.
+
+    Usage: invoke extract FILE [--json] [--include-hidden] [--notes]
+    """
     _package()
     from eventreport.extract import to_json, to_markdown
     from eventreport.readers import read_source
@@ -237,19 +304,19 @@ def extract(
 
 @task(help={"k": "only tests whose name matches this expression"})
 def test(c: Context, k: str = "") -> None:
-    """Run all tests."""
+    """For developers: run all tests."""
     c.run(f"{sys.executable} -m pytest" + (f" -k {k!r}" if k else ""), pty=False)
 
 
 @task(help={"repeat": "rounds per figure (medians are printed)"})
 def bench(c: Context, repeat: int = 7) -> None:
-    """Time deck reading against the floor and markitdown; memory on a 500-slide deck."""
+    """For developers: time deck reading against markitdown; memory on 500 slides."""
     c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat}", pty=False)
 
 
 @task
 def lint(c: Context) -> None:
-    """Check code style and types (ruff, mypy)."""
+    """For developers: check code style and types (ruff, mypy)."""
     c.run(f"{sys.executable} -m ruff check .")
     c.run(f"{sys.executable} -m ruff format --check .")
     c.run(f"{sys.executable} -m mypy")
@@ -277,4 +344,4 @@ def clean(c: Context) -> None:
         print("Removed build/.")
 
 
-namespace = Collection(build, proofs, publish, extract, test, bench, lint, clean)
+namespace = Collection(new, preview, build, proofs, publish, extract, test, bench, lint, clean)

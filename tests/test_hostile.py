@@ -1060,3 +1060,152 @@ def test_a_template_that_never_ends_is_stopped(
     assert "rendering took more than 2 s" in caught.value.message
     assert caught.value.path == project.event.resolve() / "templates" / "report.html"
     assert project.state() == before
+
+
+# --- A folder to start an event from (invoke new --from; issue 14) -------------------------
+#
+# The folder is what arrived after a meeting: nothing in it is trusted. Each case fills a
+# fresh folder and runs `invoke new` on it, within the same bounds of memory and time.
+# "refused": exit 1 with the message and no event made. "drafted": exit 0, what cannot be
+# used set aside with the reason, and the new event builds.
+
+NEW = "2024-05-16-nieuw"
+Filling = Callable[[Path, Path], None]  # (the folder, a place beside it) -> None
+NEW_CASES: dict[str, tuple[Filling, str, tuple[str, ...]]] = {}
+
+
+def new_case(outcome: str, *fragments: str) -> Callable[[Filling], Filling]:
+    def register(filling: Filling) -> Filling:
+        NEW_CASES[filling.__name__] = (filling, outcome, fragments)
+        return filling
+
+    return register
+
+
+def _talk(folder: Path, name: str = "talk.pptx", title: str = "Eerste dia") -> Path:
+    return make_pptx(folder / name, [SlideSpec(title, ["Een punt"])])
+
+
+@new_case("refused", "talk.pptx: is a link to something outside the folder")
+def new_file_is_a_link_outside(folder: Path, beside: Path) -> None:
+    (folder / "talk.pptx").symlink_to(beside / "outside.txt")
+
+
+@new_case("refused", "sprekers: is a link to something outside the folder")
+def new_subfolder_is_a_link_outside(folder: Path, beside: Path) -> None:
+    _talk(beside / "elders")
+    (folder / "sprekers").symlink_to(beside / "elders")
+
+
+@new_case("refused", "holds more than 500 files")
+def new_folder_of_thousands(folder: Path, beside: Path) -> None:
+    for n in range(600):
+        (folder / f"{n}.txt").write_bytes(b"")
+
+
+@new_case("refused", "levels deep")
+def new_folder_nests_deep(folder: Path, beside: Path) -> None:
+    deep = folder.joinpath(*["a"] * 8)
+    deep.mkdir(parents=True)
+    (deep / "x.md").write_text("x", encoding="utf-8")
+
+
+@new_case("refused", "is not a folder")
+def new_folder_is_a_file(folder: Path, beside: Path) -> None:
+    shutil.rmtree(folder)
+    folder.write_text("geen map", encoding="utf-8")
+
+
+@new_case("drafted", "pijp.pptx: is not a regular file")
+def new_named_pipe(folder: Path, beside: Path) -> None:
+    _talk(folder)
+    os.mkfifo(folder / "pijp.pptx")  # opened, it would wait forever
+
+
+@new_case("drafted", "bom.pptx: ", "zip bomb")
+def new_deck_zip_bomb(folder: Path, beside: Path) -> None:
+    _talk(folder)
+    _talk(folder, "bom.pptx")
+
+    def inflate(members: dict[str, bytes]) -> None:
+        members["ppt/slides/slide1.xml"] += b" " * (70 * 2**20)
+
+    _rezip(folder / "bom.pptx", inflate)
+
+
+@new_case("drafted", "groot.md: is larger than 4 MiB")
+def new_huge_writeup(folder: Path, beside: Path) -> None:
+    _talk(folder)
+    (folder / "groot.md").write_text("Tekst. " * 700_000, encoding="utf-8")
+
+
+@new_case("drafted", "oud.txt: not UTF-8 text")
+def new_writeup_not_utf8(folder: Path, beside: Path) -> None:
+    (folder / "oud.txt").write_bytes("Café, één verslag".encode("cp1252"))
+
+
+@new_case("drafted", "kwaad.md is kept in notes/kwaad.md", "javascript:alert(1)")
+def new_writeup_with_script_link(folder: Path, beside: Path) -> None:
+    _talk(folder)
+    (folder / "kwaad.md").write_text("Klik [hier](javascript:alert(1)).\n", encoding="utf-8")
+
+
+@new_case("drafted")
+def new_crafted_file_names(folder: Path, beside: Path) -> None:
+    for name in [
+        "regel\nspeakers: {x: {name: Kwaad}}\n.pptx",
+        "```\n# kop.pptx",
+        "[klik](javascript:alert(1)).pptx",
+        "\u202eexe.pptx",
+        "'\"; title: x.pptx",
+    ]:
+        _talk(folder, name, "Een dia")
+
+
+@new_case("drafted")
+def new_crafted_slide_title(folder: Path, beside: Path) -> None:
+    _talk(
+        folder,
+        title='Titel"\nspeakers: {x: {name: Kwaad}}\n```\n<script>alert(1)</script> # \u202e',
+    )
+
+
+@pytest.mark.parametrize("name", sorted(NEW_CASES))
+def test_new_from_a_hostile_folder(tmp_path: Path, name: str) -> None:
+    filling, expected, fragments = NEW_CASES[name]
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "tasks.py", project / "tasks.py")
+    beside = tmp_path
+    (beside / "outside.txt").write_text(OUTSIDE_TEXT, encoding="utf-8")
+    folder = tmp_path / "map"
+    folder.mkdir()
+    filling(folder, beside)
+    outcome = run(project, "new", NEW, "--from", str(folder))
+    assert "Traceback" not in outcome.text
+    assert OUTSIDE_TEXT not in outcome.text
+    assert outcome.peak_mib < PEAK_MIB, outcome.peak_mib
+    assert outcome.seconds < SECONDS
+    for fragment in fragments:
+        assert fragment in (outcome.err if expected == "refused" else outcome.out), (
+            fragment,
+            outcome.text,
+        )
+    sources = project / "sources"
+    leftovers = [p.name for p in sources.iterdir()] if sources.is_dir() else []
+    if expected == "refused":
+        assert outcome.code == 1, outcome.text
+        assert leftovers == []
+        return
+    assert outcome.code == 0, outcome.text
+    assert leftovers == [NEW]
+    built = run(project, "build", "--event", NEW, timeout=120)
+    assert built.code == 0, built.text
+    page = (project / "build" / NEW / "index.html").read_text(encoding="utf-8")
+    assert "alert(1)" not in page.replace("&lt;script&gt;alert(1)&lt;/script&gt;", "")
+    assert "\u202e" not in page
+    # Text from the folder stays text: nothing it holds became a line of event.yaml.
+    from eventreport.manifest import load_event
+
+    event = load_event(project / "sources" / NEW)
+    assert event.speakers == {} and all(s.speakers == () for s in event.sessions)

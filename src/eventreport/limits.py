@@ -90,6 +90,18 @@ PDF_TREE_DEPTH = 200
 few levels; a crafted loop would not end."""
 
 
+# --- A folder of files to start an event from (`invoke new --from`, authoring/) ------------
+FOLDER_FILES = 500
+"""Files looked at in the folder: what arrives after a meeting is a few dozen; thousands
+mean the wrong folder (a home folder, a whole drive)."""
+FOLDER_DEPTH = 6
+"""Levels of sub-folders looked into: speakers' files come one or two levels deep."""
+FOLDER_FILE_BYTES = 1024 * MIB
+"""One file copied into the new event: a deck with a video in it is a few hundred MB."""
+PROPERTIES_BYTES = 256 * 1024
+"""A deck's or workbook's document properties (docProps/core.xml): a few kB in real files."""
+
+
 class TimeLimitError(Exception):
     """Raised inside the guarded block when its time is up."""
 

@@ -1,0 +1,84 @@
+"""What the preview server adds to a page it sends, and the page it sends for a mistake.
+
+The reload script and the preview bar go into the response only, after the page passed
+the check for active content (render/activecontent.py); index.html on disk never holds
+them, so nothing of the preview can reach a published page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+EVENTS = "/_preview/events"
+PDF = "/_preview/pdf"
+
+# The page asks the server for news; a number other than its own means a newer build:
+# reload (the browser keeps the scroll position). The EventSource reconnects by itself
+# when the server was away.
+_SCRIPT = """<script>
+(() => {
+  const shown = "%(version)s";
+  const news = new EventSource("%(events)s");
+  news.onmessage = (message) => {
+    if (message.data !== shown) {
+      news.close();
+      location.reload();
+    }
+  };
+})();
+</script>"""
+
+# At the top of the page and in its flow: it covers nothing of the report, on a phone too.
+_BAR = """<aside id="eventreport-preview" aria-label="Preview"
+ style="margin: 0; padding: 0.375rem 1rem; background: #1a1a1a; color: #ffffff;
+ font: 0.875rem/1.4 sans-serif; text-align: center;">
+Preview: it updates by itself when you save.
+<a href="%(pdf)s" style="color: #ffffff; font-weight: bold;">Make the PDF</a>
+</aside>"""
+
+_ERROR = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cannot be built: %(slug)s</title>
+<style>
+body { font: 1.125rem/1.5 sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
+  color: #1a1a1a; }
+h1 { font-size: 1.5rem; }
+.problem { white-space: pre-wrap; overflow-wrap: anywhere; padding: 1rem;
+  border-left: 0.375rem solid #b3400a; background: #fdf3ee; }
+</style>
+</head>
+<body>
+<main>
+<h1>The report cannot be built</h1>
+<p>There is a mistake in the sources of %(slug)s:</p>
+<p class="problem" id="problem">%(problem)s</p>
+<p>Fix it and save the file: the report comes back here by itself.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def with_preview(page: str, version: int) -> str:
+    """`page` with the preview bar at the top of its body and the reload script at the end."""
+    bar = _BAR % {"pdf": PDF}
+    body = re.search(r"<body\b[^>]*>", page, re.IGNORECASE)
+    at = body.end() if body else 0
+    page = page[:at] + "\n" + bar + page[at:]
+    script = _SCRIPT % {"version": version, "events": EVENTS}
+    end = page.lower().rfind("</body>")
+    if end < 0:
+        return page + script
+    return page[:end] + script + "\n" + page[end:]
+
+
+def error_page(slug: str, problem: str, version: int) -> str:
+    """A page that shows the mistake (file, line, what to do) in place of the report."""
+    page = _ERROR % {"slug": html.escape(slug), "problem": html.escape(problem)}
+    script = _SCRIPT % {"version": version, "events": EVENTS}
+    end = page.rfind("</body>")
+    return page[:end] + script + "\n" + page[end:]
