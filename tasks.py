@@ -18,6 +18,7 @@ from invoke.tasks import task
 ROOT = Path(__file__).resolve().parent
 SOURCES = ROOT / "sources"
 BUILD = ROOT / "build"
+CACHE = BUILD / ".cache"  # the build cache (docs/speed.md); invoke clean removes it too
 PUBLISHED = "published"
 
 
@@ -94,6 +95,9 @@ def build(
             result = build_event(folder, BUILD, progress=_step, final=final, force=force)
         for warning in result.warnings:
             print(f"  WARNING {warning}")
+        if result.unchanged:
+            print(f"Nothing changed since the last build: build/{result.slug}/ is up to date.")
+            continue
         print(f"Done in {result.seconds:.1f} s. Written to build/{result.slug}/:")
         for out in result.outputs:
             pages = f", {out.pages} pages" if out.pages else ""
@@ -180,7 +184,7 @@ def publish(c: Context, event: str | None = None, force: bool = False) -> None:
     for folder in _events(event):
         print(f"Publishing {folder.name}")
         with _stops_cleanly("Publishing stopped", _rel(settings.folder) + "/"):
-            done = publish_event(folder, settings, force=force, progress=_step)
+            done = publish_event(folder, settings, force=force, progress=_step, cache=CACHE)
         for warning in done.warnings:
             print(f"  WARNING {warning}")
         m = done.manifest
