@@ -245,10 +245,22 @@ def test(c: Context, k: str = "") -> None:
     c.run(f"{sys.executable} -m pytest" + (f" -k {k!r}" if k else ""), pty=False)
 
 
-@task(help={"repeat": "rounds per figure (medians are printed)"})
-def bench(c: Context, repeat: int = 7) -> None:
-    """Time deck reading against the floor and markitdown; memory on a 500-slide deck."""
-    c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat}", pty=False)
+@task(
+    help={
+        "repeat": "rounds per figure (medians are printed; default 7 for decks, 3 for builds)",
+        "only": "'decks' (reading speed) or 'build' (build speed and memory); default both",
+        "slides": "build: sizes of the generated events (default 200,2000; '' for none)",
+    }
+)
+def bench(c: Context, repeat: int = 0, only: str = "", slides: str = "200,2000") -> None:
+    """Time deck reading and whole builds (cold, no-op, edit, 2,000 slides) against their floors."""
+    if only not in ("", "decks", "build"):
+        raise Exit("--only takes 'decks' or 'build'.", code=1)
+    if only in ("", "decks"):
+        c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat or 7}", pty=False)
+    if only in ("", "build"):
+        command = f"{sys.executable} scripts/bench_build.py --repeat {repeat or 3}"
+        c.run(f"{command} --slides {slides!r}", pty=False)
 
 
 @task

@@ -10,12 +10,14 @@ no more than 30 s.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
 import struct
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 import zlib
@@ -908,13 +910,49 @@ def test_a_full_disk_keeps_the_old_build(project: Project, monkeypatch: pytest.M
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", str(project.root / "build" / "x.pdf"))
 
-    monkeypatch.setattr(build_module, "write_pdf", disk_full)
+    monkeypatch.setattr(build_module, "_write_pdf", disk_full)
     with pytest.raises(OutputError) as caught:
-        build_module.build(project.event, project.root / "build")
+        # Without the cache: with it, this unchanged event would not be built at all.
+        build_module.build(project.event, project.root / "build", cache=False)
     assert "the disk is full (No space left on device)" in caught.value.message
     assert project.state() == before
     assert not list((project.root / "build").glob(f".{SLUG}.*.partial"))
     assert caught.value.path == project.root / "build" / "x.pdf"
+
+
+def test_a_named_pipe_or_a_link_loop_in_the_event_folder_does_not_hang(project: Project) -> None:
+    # The build cache hashes the event folder to learn whether anything changed
+    # (cache/digest.py): a pipe would block a reader forever, a loop would walk without end.
+    os.mkfifo(project.event / "media" / "pijp")
+    (project.event / "lus").symlink_to(project.event)
+    project.session(textwrap.dedent(SESSION).replace("Tekst van de sessie.", "Nieuwe tekst."))
+    outcome = run(project.root, "build", "--event", SLUG)
+    assert outcome.code == 0, outcome.text
+    assert outcome.seconds < SECONDS
+    assert "Nieuwe tekst." in (project.root / "build" / SLUG / "index.html").read_text()
+    again = run(project.root, "build", "--event", SLUG)
+    assert "Nothing changed since the last build" in again.out, again.text
+
+
+def test_crafted_cache_entries_are_never_used(project: Project) -> None:
+    # build/ is the project's own, yet what lies in its cache is only ever data: each
+    # entry is checked against its key and digests before use, never unpickled or run.
+    cache = project.root / "build" / ".cache"
+    entries = [p for p in cache.rglob("*.json") if "/deck/" in p.as_posix()]
+    assert entries
+    for entry in entries:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["payload"]["slides"][0]["title"] = OUTSIDE_TEXT  # the digest no longer fits
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    for blob in (cache / "blobs").rglob("*"):
+        if blob.is_file():
+            blob.write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")  # a pickle, never loaded
+    project.session(textwrap.dedent(SESSION).replace("Tekst van de sessie.", "Nieuwe tekst."))
+    outcome = run(project.root, "build", "--event", SLUG)
+    assert outcome.code == 0, outcome.text
+    built = (project.root / "build" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert OUTSIDE_TEXT not in built and "Eerste dia" in built
+    assert "pwned" not in outcome.text
 
 
 def test_a_second_build_while_one_runs_says_so(project: Project) -> None:

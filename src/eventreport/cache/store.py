@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -128,6 +129,9 @@ def _json_digest(payload: Any) -> str:
 
 
 def _read(path: Path) -> bytes:
+    if not stat.S_ISREG(path.lstat().st_mode):
+        # A link or a named pipe is no entry the cache wrote (and a pipe would hang).
+        raise ValueError("not a plain file")
     with path.open("rb") as handle:
         data = handle.read(CACHE_ENTRY_BYTES + 1)
     if len(data) > CACHE_ENTRY_BYTES:
