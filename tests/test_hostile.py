@@ -994,6 +994,9 @@ def test_two_builds_at_once_end_cleanly(project: Project) -> None:
 
 def test_ctrl_c_stops_the_build_and_keeps_the_old_one(project: Project) -> None:
     before = project.state()
+    # A changed session, so the build has work to do (unchanged, it would write nothing);
+    # its deck comes from the build cache, so it is stopped while it writes the PDF.
+    project.session(textwrap.dedent(SESSION).replace("Tekst van de sessie.", "Nieuwe tekst."))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     child = subprocess.Popen(
         [sys.executable, "-m", "invoke", "build", "--event", SLUG],
@@ -1005,9 +1008,9 @@ def test_ctrl_c_stops_the_build_and_keeps_the_old_one(project: Project) -> None:
     )
     assert child.stdout is not None
     line = child.stdout.readline()
-    while line and "reading deck" not in line:
+    while line and "writing the PDF" not in line:
         line = child.stdout.readline()
-    assert line, "the build never reached its first deck"
+    assert line, "the build never reached the PDF"
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=SECONDS)
     assert child.returncode == 1, out + err
