@@ -18,6 +18,7 @@ from invoke.tasks import task
 ROOT = Path(__file__).resolve().parent
 SOURCES = ROOT / "sources"
 BUILD = ROOT / "build"
+CACHE = BUILD / ".cache"  # the build cache (docs/speed.md); invoke clean removes it too
 PUBLISHED = "published"
 
 
@@ -126,6 +127,9 @@ def build(
             result = build_event(folder, BUILD, progress=_step, final=final, force=force)
         for warning in result.warnings:
             print(f"  WARNING {warning}")
+        if result.unchanged:
+            print(f"Nothing changed since the last build: build/{result.slug}/ is up to date.")
+            continue
         print(f"Done in {result.seconds:.1f} s. Written to build/{result.slug}/:")
         for out in result.outputs:
             pages = f", {out.pages} pages" if out.pages else ""
@@ -244,7 +248,7 @@ def publish(c: Context, event: str | None = None, force: bool = False) -> None:
     for folder in _events(event):
         print(f"Publishing {folder.name}")
         with _stops_cleanly("Publishing stopped", _rel(settings.folder) + "/"):
-            done = publish_event(folder, settings, force=force, progress=_step)
+            done = publish_event(folder, settings, force=force, progress=_step, cache=CACHE)
         for warning in done.warnings:
             print(f"  WARNING {warning}")
         m = done.manifest
@@ -308,10 +312,22 @@ def test(c: Context, k: str = "") -> None:
     c.run(f"{sys.executable} -m pytest" + (f" -k {k!r}" if k else ""), pty=False)
 
 
-@task(help={"repeat": "rounds per figure (medians are printed)"})
-def bench(c: Context, repeat: int = 7) -> None:
-    """For developers: time deck reading against markitdown; memory on 500 slides."""
-    c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat}", pty=False)
+@task(
+    help={
+        "repeat": "rounds per figure (medians are printed; default 7 for decks, 3 for builds)",
+        "only": "'decks' (reading speed) or 'build' (build speed and memory); default both",
+        "slides": "build: sizes of the generated events (default 200,2000; '' for none)",
+    }
+)
+def bench(c: Context, repeat: int = 0, only: str = "", slides: str = "200,2000") -> None:
+    """For developers: time deck reading and whole builds against their floors."""
+    if only not in ("", "decks", "build"):
+        raise Exit("--only takes 'decks' or 'build'.", code=1)
+    if only in ("", "decks"):
+        c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat or 7}", pty=False)
+    if only in ("", "build"):
+        command = f"{sys.executable} scripts/bench_build.py --repeat {repeat or 3}"
+        c.run(f"{command} --slides {slides!r}", pty=False)
 
 
 @task

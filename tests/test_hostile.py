@@ -10,12 +10,14 @@ no more than 30 s.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
 import struct
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 import zlib
@@ -908,13 +910,49 @@ def test_a_full_disk_keeps_the_old_build(project: Project, monkeypatch: pytest.M
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", str(project.root / "build" / "x.pdf"))
 
-    monkeypatch.setattr(build_module, "write_pdf", disk_full)
+    monkeypatch.setattr(build_module, "_write_pdf", disk_full)
     with pytest.raises(OutputError) as caught:
-        build_module.build(project.event, project.root / "build")
+        # Without the cache: with it, this unchanged event would not be built at all.
+        build_module.build(project.event, project.root / "build", cache=False)
     assert "the disk is full (No space left on device)" in caught.value.message
     assert project.state() == before
     assert not list((project.root / "build").glob(f".{SLUG}.*.partial"))
     assert caught.value.path == project.root / "build" / "x.pdf"
+
+
+def test_a_named_pipe_or_a_link_loop_in_the_event_folder_does_not_hang(project: Project) -> None:
+    # The build cache hashes the event folder to learn whether anything changed
+    # (cache/digest.py): a pipe would block a reader forever, a loop would walk without end.
+    os.mkfifo(project.event / "media" / "pijp")
+    (project.event / "lus").symlink_to(project.event)
+    project.session(textwrap.dedent(SESSION).replace("Tekst van de sessie.", "Nieuwe tekst."))
+    outcome = run(project.root, "build", "--event", SLUG)
+    assert outcome.code == 0, outcome.text
+    assert outcome.seconds < SECONDS
+    assert "Nieuwe tekst." in (project.root / "build" / SLUG / "index.html").read_text()
+    again = run(project.root, "build", "--event", SLUG)
+    assert "Nothing changed since the last build" in again.out, again.text
+
+
+def test_crafted_cache_entries_are_never_used(project: Project) -> None:
+    # build/ is the project's own, yet what lies in its cache is only ever data: each
+    # entry is checked against its key and digests before use, never unpickled or run.
+    cache = project.root / "build" / ".cache"
+    entries = [p for p in cache.rglob("*.json") if "/deck/" in p.as_posix()]
+    assert entries
+    for entry in entries:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["payload"]["slides"][0]["title"] = OUTSIDE_TEXT  # the digest no longer fits
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    for blob in (cache / "blobs").rglob("*"):
+        if blob.is_file():
+            blob.write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")  # a pickle, never loaded
+    project.session(textwrap.dedent(SESSION).replace("Tekst van de sessie.", "Nieuwe tekst."))
+    outcome = run(project.root, "build", "--event", SLUG)
+    assert outcome.code == 0, outcome.text
+    built = (project.root / "build" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert OUTSIDE_TEXT not in built and "Eerste dia" in built
+    assert "pwned" not in outcome.text
 
 
 def test_a_second_build_while_one_runs_says_so(project: Project) -> None:
@@ -956,6 +994,9 @@ def test_two_builds_at_once_end_cleanly(project: Project) -> None:
 
 def test_ctrl_c_stops_the_build_and_keeps_the_old_one(project: Project) -> None:
     before = project.state()
+    # A changed session, so the build has work to do (unchanged, it would write nothing);
+    # its deck comes from the build cache, so it is stopped while it writes the PDF.
+    project.session(textwrap.dedent(SESSION).replace("Tekst van de sessie.", "Nieuwe tekst."))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     child = subprocess.Popen(
         [sys.executable, "-m", "invoke", "build", "--event", SLUG],
@@ -967,9 +1008,9 @@ def test_ctrl_c_stops_the_build_and_keeps_the_old_one(project: Project) -> None:
     )
     assert child.stdout is not None
     line = child.stdout.readline()
-    while line and "reading deck" not in line:
+    while line and "writing the PDF" not in line:
         line = child.stdout.readline()
-    assert line, "the build never reached its first deck"
+    assert line, "the build never reached the PDF"
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=SECONDS)
     assert child.returncode == 1, out + err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .cache import Cache
 from .errors import SourceError
 from .model import (
     Deck,
@@ -33,41 +34,54 @@ DOWNLOAD_FOLDER = "presentaties"
 
 
 class Sources:
-    """Reads each declared deck and poll export once, with the options event.yaml gives."""
+    """Reads each declared deck and poll export once, with the options event.yaml gives;
+    with a `cache`, once until the file changes (cache/results.py)."""
 
-    def __init__(self, event: Event, progress: Callable[[str], None] = lambda _: None) -> None:
+    def __init__(
+        self,
+        event: Event,
+        progress: Callable[[str], None] = lambda _: None,
+        cache: Cache | None = None,
+    ) -> None:
         self.event = event
         self.progress = progress
+        self.cache = cache if cache is not None else Cache(None)
         self._decks: dict[str, Deck] = {}
         self._polls: dict[str, PollExport] = {}
         self._copies: dict[str, OfferedCopy] = {}
 
     def deck(self, source: DeckSource) -> Deck:
-        if source.id not in self._decks:
+        def read() -> Deck:
             self.progress(f"reading deck {source.path.name}")
-            self._decks[source.id] = read_deck(
-                source.path, include_hidden=source.include_hidden, notes=source.notes
-            )
+            return read_deck(source.path, include_hidden=source.include_hidden, notes=source.notes)
+
+        if source.id not in self._decks:
+            self._decks[source.id] = self.cache.deck(source, read)
         return self._decks[source.id]
 
     def copy(self, source: DeckSource) -> OfferedCopy:
         if source.id not in self._copies:
-            copy = offered_copy(source)
+            copy = self.cache.copy(source, lambda: offered_copy(source))
             left_out = "; ".join(copy.removed) or "nothing to leave out"
             self.progress(f"publication copy of {source.path.name}: left out {left_out}")
             self._copies[source.id] = copy
         return self._copies[source.id]
 
     def poll(self, source: PollSource) -> PollExport:
-        if source.id not in self._polls:
+        def read() -> PollExport:
             self.progress(f"reading poll export {source.path.name}")
-            self._polls[source.id] = read_poll(source.path, tool=source.tool)
+            return read_poll(source.path, tool=source.tool)
+
+        if source.id not in self._polls:
+            self._polls[source.id] = self.cache.poll(source, read)
         return self._polls[source.id]
 
 
-def assemble(event: Event, progress: Callable[[str], None] = lambda _: None) -> Report:
+def assemble(
+    event: Event, progress: Callable[[str], None] = lambda _: None, cache: Cache | None = None
+) -> Report:
     """Resolve every insert; any reference to a missing slide or question fails here."""
-    sources = Sources(event, progress)
+    sources = Sources(event, progress, cache)
     for deck in event.decks.values():
         sources.deck(deck)  # read every declared deck, so a broken one fails the build
     owners = _deck_owners(event)

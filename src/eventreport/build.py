@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pypdf import PdfReader
-
-from .assemble import assemble, copy_targets
+from .cache import Cache, uptodate
 from .errors import display_path
-from .house import load_house
-from .manifest import load_event
 from .model import Event, Report
-from .personal.review import review
-from .proofstate.blocks import session_blocks
-from .proofstate.rounds import require_approval
-from .render.fonts import write_fonts
-from .render.html import render_page
-from .render.pdf import write_pdf
-from .templating import environment
 from .textutil import human_size
 from .workspace import PROOFS, event_lock, staging, swap_in
+
+if TYPE_CHECKING:
+    from .render.pdf import Rendered
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
@@ -56,6 +49,9 @@ class BuildResult:
     """Wall time of the build."""
     warnings: tuple[str, ...] = ()
     """Things the user should know, e.g. a final version forced past missing approvals."""
+    unchanged: bool = False
+    """True when nothing changed since the last build, which wrote these files: nothing
+    was read or written."""
 
 
 def build(
@@ -68,6 +64,8 @@ def build(
     force: bool = False,
     base_url: str | None = None,
     version: int | None = None,
+    pdf: bool = True,
+    cache: Path | bool = True,
 ) -> BuildResult:
     """Build one event into `out_root/<slug>/`; on any error the old output stays.
 
@@ -76,13 +74,60 @@ def build(
     warning in a draft and stops a final build, `force` or not, until it is removed or
     accepted (docs/privacy.md). A publish gives `base_url` (links to the PDF and the decks
     become absolute, so a saved copy still finds them) and the `version`.
+
+    `pdf=False` writes the page without the PDF (a live preview: the page then has no
+    link to a PDF). `cache` is the build cache's folder (True: `out_root/.cache`; False:
+    none): decks, polls, copies, fonts and the PDF are taken from it while their inputs
+    are unchanged, and a build whose inputs are all unchanged writes nothing and says so
+    (`BuildResult.unchanged`). The output is the same byte for byte either way.
     """
     started = time.perf_counter()
     event_dir, out_root, templates = event_dir.resolve(), out_root.resolve(), templates.resolve()
+    folder = out_root / ".cache" if cache is True else (cache.resolve() if cache else None)
+    options = {"final": final, "force": force, "base_url": base_url, "version": version, "pdf": pdf}
+    inputs = uptodate.inputs_key(event_dir, templates, options) if folder else None
+    slug = event_dir.name  # load_event checks that it is the event's slug
+    record = None
+    if inputs is not None and uptodate.record_path(out_root, slug).is_file():
+        with event_lock(out_root, slug, "build"):
+            record = uptodate.unchanged(out_root, slug, inputs)
+    if record is not None:
+        progress("nothing changed since the last build: the output is up to date")
+        outputs = _outputs(out_root / slug, slug, {w.path: w.pages for w in record.written})
+        seconds = time.perf_counter() - started
+        return BuildResult(slug, outputs, seconds, record.warnings, unchanged=True)
+    result = _build(event_dir, out_root, templates, progress, final, force, base_url, version,
+                    pdf, Cache(folder))  # fmt: skip
+    uptodate.remember(out_root, result.slug, inputs, _pages(result), result.warnings)
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _build(
+    event_dir: Path,
+    out_root: Path,
+    templates: Path,
+    progress: Progress,
+    final: bool,
+    force: bool,
+    base_url: str | None,
+    version: int | None,
+    with_pdf: bool,
+    kept: Cache,
+) -> BuildResult:
+    # Imported here, not at the top: a build with nothing to do loads none of them.
+    from .assemble import assemble
+    from .house import load_house
+    from .manifest import load_event
+    from .personal.review import review
+    from .proofstate.blocks import session_blocks
+    from .proofstate.rounds import require_approval
+    from .render.html import render_page
+    from .templating import environment
+
     progress("reading event.yaml and the session texts")
     event = load_event(event_dir)
     house = load_house(templates, event_dir / "templates")
-    report = replace(assemble(event, progress), house=house)
+    report = replace(assemble(event, progress, kept), house=house)
 
     # Everything is read and checked; from here on only the model is rendered.
     env = environment(templates, event_dir / "templates")
@@ -103,19 +148,34 @@ def build(
         warnings += scan.warnings()
     target = out_root / event.slug
     with event_lock(out_root, event.slug, "build"), staging(out_root, event.slug) as stage:
-        copy_files(report, stage)
-        progress("writing the PDF (PDF/UA-1)")
-        pdf = stage / f"{event.slug}.pdf"
-        write_pdf(render_page(env, report, "print", **links), stage, [event_dir, templates], pdf)
-        # The page links its PDF with the size and pages a reader is about to download.
-        size = human_size(pdf.stat().st_size, event.language)
-        facts = {"href": pdf.name, "size": size, "pages": len(PdfReader(pdf).pages)}
+        copy_files(report, stage, kept)
+        facts = None
+        pages: dict[str, int] = {}
+        if with_pdf:
+            progress("writing the PDF (PDF/UA-1)")
+            pdf = stage / f"{event.slug}.pdf"
+            html = render_page(env, report, "print", **links)
+            roots = [stage, event_dir, templates]
+            pages[pdf.name] = kept.pdf(html, roots, pdf, partial(_write_pdf, html, roots, pdf))
+            # The page links its PDF with the size and pages a reader is about to download.
+            size = human_size(pdf.stat().st_size, event.language)
+            facts = {"href": pdf.name, "size": size, "pages": pages[pdf.name]}
         progress("writing the HTML page")
         page = render_page(env, report, "screen", pdf=facts, **links)
         (stage / "index.html").write_text(page, encoding="utf-8")
+        # The record of the output goes before the output changes (cache/uptodate.py).
+        uptodate.forget(out_root, event.slug)
         swap_in(stage, target)
-    seconds = time.perf_counter() - started
-    return BuildResult(event.slug, _outputs(target, event.slug), seconds, tuple(warnings))
+    if summary := kept.summary():
+        progress(summary)
+    kept.prune()
+    return BuildResult(event.slug, _outputs(target, event.slug, pages), 0.0, tuple(warnings))
+
+
+def _write_pdf(html: str, roots: list[Path], target: Path) -> Rendered:
+    from .render.pdf import write_pdf  # WeasyPrint: only when a PDF is made
+
+    return write_pdf(html, roots[0], roots[1:], target)
 
 
 def _unused_writeups(event: Event) -> list[str]:
@@ -129,9 +189,12 @@ def _unused_writeups(event: Event) -> list[str]:
     ]
 
 
-def copy_files(report: Report, folder: Path) -> None:
+def copy_files(report: Report, folder: Path, kept: Cache | None = None) -> None:
     """Write the decks' publication copies, copy the pictures shown and the logo into
-    `folder`."""
+    `folder` (the fonts from the build cache `kept` when it has them)."""
+    from .assemble import copy_targets
+    from .render.fonts import write_fonts
+
     for download in report.downloads:
         (folder / download.href).parent.mkdir(parents=True, exist_ok=True)
         (folder / download.href).write_bytes(download.copy.data)
@@ -140,21 +203,24 @@ def copy_files(report: Report, folder: Path) -> None:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, folder / relative)
     # The fonts too: the page names them relatively and the PDF step reads these copies.
-    write_fonts(folder, report.house.typeface)
+    write_fonts(folder, report.house.typeface, kept)
 
 
-def _outputs(final: Path, slug: str) -> tuple[Output, ...]:
+def _outputs(final: Path, slug: str, pages: Mapping[str, int | None]) -> tuple[Output, ...]:
     pdf = final / f"{slug}.pdf"
-    main = [
-        Output(final / "index.html", (final / "index.html").stat().st_size),
-        Output(pdf, pdf.stat().st_size, len(PdfReader(pdf).pages)),
-    ]
+    main = [Output(final / "index.html", (final / "index.html").stat().st_size)]
+    if pdf.is_file():
+        main.append(Output(pdf, pdf.stat().st_size, pages.get(pdf.name)))
     extra = [
         Output(p, p.stat().st_size)
         for p in sorted(final.rglob("*"))
         if p.is_file() and p not in (main[0].path, pdf) and PROOFS not in p.relative_to(final).parts
     ]
     return tuple(main + extra)
+
+
+def _pages(result: BuildResult) -> dict[str, int]:
+    return {out.path.name: out.pages for out in result.outputs[:2] if out.pages is not None}
 
 
 def find_events(sources: Path) -> list[Path]:

@@ -100,6 +100,17 @@ FOLDER_FILE_BYTES = 1024 * MIB
 """One file copied into the new event: a deck with a video in it is a few hundred MB."""
 PROPERTIES_BYTES = 256 * 1024
 """A deck's or workbook's document properties (docProps/core.xml): a few kB in real files."""
+# --- The build cache (build/.cache, docs/speed.md) ---------------------------------------------
+CACHE_TREE_FILES = 100_000
+"""Files and folders in an event folder (or the templates) that a rebuild hashes to learn
+whether anything changed: the 2,000-slide event has 104. A folder with more is rebuilt
+every time rather than hashed for minutes."""
+CACHE_BYTES = 2 * 1024 * MIB
+"""What build/.cache may hold before the entries used longest ago are removed: a year of
+fifty events' decks, polls and PDFs is a few hundred MiB."""
+CACHE_ENTRY_BYTES = 1024 * MIB
+"""One cached result read back (a publication copy of a deck with a video in it, at most
+the deck's own size): larger entries are not kept."""
 
 
 class TimeLimitError(Exception):

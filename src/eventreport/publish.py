@@ -13,11 +13,10 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-from pypdf import PdfReader
 
 from .assemble import DOWNLOAD_FOLDER
 from .build import TEMPLATES, BuildResult, build
@@ -76,8 +75,9 @@ def publish(
     templates: Path = TEMPLATES,
     progress: Callable[[str], None] = lambda _: None,
     before_swap: Callable[[Path], None] = lambda _: None,
+    cache: Path | bool = False,
 ) -> Published:
-    """Publish one event.
+    """Publish one event; `cache` is the build cache's folder (build/.cache), or False.
 
     `before_swap` runs on the finished set just before it replaces the published one: tests
     use it to fail a publish at its last moment, as a full disk would, which a test cannot
@@ -95,17 +95,19 @@ def publish(
                 # would be if nothing changed; when it differs from the published one, once
                 # more as the next.
                 version = int(previous["version"]) if previous else 1
-                result = _build(event_dir, work, templates, progress, force, settings, version)
+                made = partial(_build, event_dir, work, templates, progress, force, settings)
+                result = made(version, cache)
                 pdf = work / "build" / event.slug / f"{event.slug}.pdf"
                 if previous is not None and _sha256(pdf) != previous["pdf"]["sha256"]:
                     version += 1
-                    result = _build(event_dir, work, templates, progress, force, settings, version)
+                    result = made(version, cache)
                 progress("assembling the published set")
                 stage = work / event.slug
                 shutil.copytree(
                     work / "build" / event.slug, stage, ignore=shutil.ignore_patterns(PROOFS)
                 )
-                manifest = _version(event, stage, target, previous, settings, templates)
+                pages = result.outputs[1].pages or 0
+                manifest = _version(event, stage, target, previous, settings, templates, pages)
                 before_swap(stage)
                 swap_in(stage, target, keep=())
         except ReportError as exc:
@@ -123,6 +125,7 @@ def _build(
     force: bool,
     settings: Settings,
     version: int,
+    cache: Path | bool,
 ) -> BuildResult:
     # Links to the PDF and the decks absolute, from base_url: a reader who saves the PDF
     # or the page still reaches them.
@@ -135,6 +138,7 @@ def _build(
         force=force,
         base_url=settings.base_url,
         version=version,
+        cache=cache,
     )
 
 
@@ -186,6 +190,7 @@ def _version(
     previous: dict[str, Any] | None,
     settings: Settings,
     templates: Path,
+    pages: int,
 ) -> dict[str, Any]:
     """Number this version, keep the earlier ones, write manifest, changelog, newsletter."""
     slug = event.slug
@@ -206,7 +211,6 @@ def _version(
             shutil.copyfile(target / f"{slug}.pdf", stage / VERSIONS / old)
     base = f"{settings.base_url}{slug}/"
     size = pdf.stat().st_size
-    pages = len(PdfReader(pdf).pages)
     manifest: dict[str, Any] = {
         "slug": slug,
         "title": event.title,

@@ -13,6 +13,7 @@ from jinja2 import Environment
 
 from ..assemble import assemble
 from ..build import copy_files
+from ..cache import Cache
 from ..house import load_house
 from ..manifest import load_event
 from ..model import Report
@@ -50,6 +51,7 @@ class Rebuilder:
         self.folder = root / self.event_dir.name
         self.last: Built | None = None
         self._pdf_current = False
+        self.cache = Cache(root.parent / ".cache")
 
     @property
     def pdf_path(self) -> Path:
@@ -61,12 +63,13 @@ class Rebuilder:
         sources raises ReportError and leaves the last good page in place."""
         event = load_event(self.event_dir)
         house = load_house(self.templates, self.event_dir / "templates")
-        report = replace(assemble(event), house=house)
+        # The build's cache (build/.cache): a save of one session reads no deck again.
+        report = replace(assemble(event, cache=self.cache), house=house)
         env = environment(self.templates, self.event_dir / "templates")
         page = render_page(env, report, "screen", **_LINKS)
         self.root.mkdir(parents=True, exist_ok=True)  # `invoke clean` may have run meanwhile
         with staging(self.root, event.slug) as stage:
-            copy_files(report, stage)
+            copy_files(report, stage, self.cache)
             (stage / "index.html").write_text(page, encoding="utf-8")
             swap_in(stage, self.folder)
         self.last = Built(report, env, page)

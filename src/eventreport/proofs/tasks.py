@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..assemble import assemble
 from ..build import TEMPLATES
@@ -27,10 +27,14 @@ from ..proofstate.rounds import load_rounds, record_approval, statuses
 from ..render.html import render_page
 from ..templating import environment
 from ..textutil import human_size
-from .collect import Collected, collect
-from .document import Proof
-from .sending import Sent, send_proofs
 from .smtp import smtp_settings
+
+if TYPE_CHECKING:
+    # Making, sending and collecting proofs load the PDF engine and readers; --status,
+    # --approve, --done and --reject need none of them (issue 17).
+    from .collect import Collected
+    from .document import Proof
+    from .sending import Sent
 
 
 class UsageError(ReportError):
@@ -133,6 +137,8 @@ def run(
     chosen = mode(options, len(events))
     day = options.date or dt.date.today()
     if chosen == "--collect":
+        from .collect import collect
+
         taken, refused = collect([Path(p) for p in options.collect], events, day)
         return show_collected(taken, refused), bool(refused)
     if chosen == "--done/--reject":
@@ -146,6 +152,8 @@ def run(
     texts, failed = [], False
     for folder in events:
         if options.send:
+            from .sending import send_proofs
+
             sent = send_proofs(
                 folder,
                 out_root,

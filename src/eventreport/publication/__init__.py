@@ -8,13 +8,16 @@ along with its pages (`pdf`). docs/privacy.md says what goes and why.
 from __future__ import annotations
 
 from eventreport.model import DeckSource, OfferedCopy
-from eventreport.publication.pdf import clean_pdf, passes_pdf_ua
-from eventreport.publication.pptx import clean_pptx
 from eventreport.readers._sniff import sniff
 
 
 def offered_copy(deck: DeckSource) -> OfferedCopy:
     """The publication copy of `deck`, as event.yaml's options for it say."""
+    # Here, not at the top: a build whose copies come from its cache never loads pikepdf,
+    # PDFium or the PDF/UA checker (issue 17).
+    from eventreport.publication.pdf import clean_pdf, passes_pdf_ua
+    from eventreport.publication.pptx import clean_pptx
+
     sniffed = sniff(deck.path)
     try:
         if sniffed.is_pdf:

@@ -2,6 +2,9 @@
 
 `read_source` takes any supported file; `read_deck` and `read_poll` take one kind and say
 so when handed the other. Later formats register in `DECK_READERS` or `POLL_READERS`.
+A reader's libraries load when a file of its kind is read, not before: a PowerPoint deck
+never loads PDFium, pypdf or openpyxl (issue 17: most of `invoke extract`'s time went on
+importing them).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from eventreport.errors import ReadError
 from eventreport.model import Deck, PollExport
 from eventreport.readers._csvbytes import looks_like_csv
 from eventreport.readers._sniff import Sniffed, ole2_message, sniff
-from eventreport.readers.pdf import read_pdf
 from eventreport.readers.polls import (
     CSV_TOOLS,
     TOOLS,
@@ -85,11 +87,24 @@ class PollFormat:
 
 _F = TypeVar("_F", bound="DeckFormat | PollFormat")
 
+
+def _read_pdf(
+    path: Path,
+    *,
+    include_hidden: bool = False,
+    notes: bool = False,
+    archive: zipfile.ZipFile | None = None,
+) -> Deck:
+    from eventreport.readers.pdf import read_pdf  # PDFium and pypdf: for PDF decks only
+
+    return read_pdf(path, include_hidden=include_hidden, notes=notes, archive=archive)
+
+
 DECK_READERS: dict[str, DeckFormat] = {
     "pptx": DeckFormat(
         "PowerPoint (.pptx, .ppsx, .pptm)", lambda s: s.has("ppt/presentation.xml"), read_pptx
     ),
-    "pdf": DeckFormat("PDF", lambda s: s.is_pdf, read_pdf),
+    "pdf": DeckFormat("PDF", lambda s: s.is_pdf, _read_pdf),
 }
 POLL_READERS: dict[str, PollFormat] = {
     "xlsx": PollFormat(

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from eventreport.errors import ReadError
 from eventreport.readers._text import clean
 
@@ -78,6 +76,9 @@ class Sheet:
         parts = [f"sheet '{self.name}'"] if self.name is not None else []
         parts.append(f"row {row}")
         if column is not None:
+            # Here, not at the top: a deck command must not load openpyxl (issue 17).
+            from openpyxl.utils import get_column_letter
+
             parts.append(f"column {get_column_letter(column)}")
         return ", ".join(parts)
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from openpyxl import load_workbook
-from openpyxl.utils.cell import coordinate_to_tuple
 
 from eventreport.errors import ReadError
 from eventreport.limits import POLL_CELLS, WORKBOOK_PART, WORKBOOK_TOTAL
@@ -97,6 +95,9 @@ def _load_workbook(path: Path) -> Book:
         advice="Export the results from the poll tool again.",
     ) as guarded:
         guarded.check_all()
+    # openpyxl (and numpy, where installed) load here, when a workbook is read (issue 17).
+    from openpyxl import load_workbook
+
     with path.open("rb") as fh:
         try:
             # A file object, because openpyxl refuses file names not ending in .xlsx.
@@ -166,6 +167,8 @@ def _uncalculated(workbook: Any, ws: Any) -> list[tuple[int, int]]:
     part = getattr(ws, "_worksheet_path", None)
     if part is None:
         return []
+    from openpyxl.utils.cell import coordinate_to_tuple
+
     found: list[tuple[int, int]] = []
     with workbook._archive.open(part) as source:
         for _, cell in etree.iterparse(source, tag=_CELL, resolve_entities=False, no_network=True):

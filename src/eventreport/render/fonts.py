@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as atkinson  # type: ignore[import-untyped]
@@ -31,6 +31,7 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables import ttProgram
 from fontTools.ttLib.tables._g_l_y_f import GlyphCoordinates
 
+from ..cache import Cache
 from ..model import Typeface
 
 FOLDER = "fonts"
@@ -76,15 +77,18 @@ def faces(typeface: Typeface | None) -> list[Face]:
     ]
 
 
-def write_fonts(folder: Path, typeface: Typeface | None) -> None:
-    """Write the typeface's files (and the licence that travels with Atkinson) to `folder`."""
+def write_fonts(folder: Path, typeface: Typeface | None, kept: Cache | None = None) -> None:
+    """Write the typeface's files (and the licence that travels with Atkinson) to `folder`;
+    the plain-zero files from the build cache `kept` when it holds them."""
     (folder / FOLDER).mkdir(parents=True, exist_ok=True)
     if typeface is not None:
         for _, file in typeface.files:
             (folder / FOLDER / file.name).write_bytes(file.read_bytes())
         return
+    kept = kept if kept is not None else Cache(None)
     for _, name in FILES:
-        (folder / FOLDER / name).write_bytes(plain_zero_font(name))
+        made = kept.font(name, atkinson.ROOT / "files" / name, partial(plain_zero_font, name))
+        (folder / FOLDER / name).write_bytes(made)
     # The SIL Open Font License asks to travel with the fonts.
     (folder / FOLDER / "OFL.txt").write_bytes((atkinson.ROOT / "LICENSE").read_bytes())
 
@@ -93,8 +97,10 @@ def write_fonts(folder: Path, typeface: Typeface | None) -> None:
 def plain_zero_font(name: str) -> bytes:
     """The Atkinson Hyperlegible file `name`, with a plain zero instead of the slashed one."""
     # The head table keeps its own dates: with fontTools' default, saving stamps the
-    # clock into it and every build's fonts (and PDF) would differ.
-    font = TTFont(atkinson.ROOT / "files" / name, recalcTimestamp=False)
+    # clock into it and every build's fonts (and PDF) would differ. The font's bounding
+    # boxes stay as they are (the plain zero lies within the slashed one's): recomputing
+    # them recompiled every glyph, ten times the time of the rest (issue 17).
+    font = TTFont(atkinson.ROOT / "files" / name, recalcTimestamp=False, recalcBBoxes=False)
     glyf = font["glyf"]
     glyph = glyf["zero"]
     coordinates, ends, flags = glyph.getCoordinates(glyf)

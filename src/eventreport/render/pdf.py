@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -23,14 +24,25 @@ from .tagmap import TagNotes, noting
 VIRTUAL_BASE = "file:///eventreport/"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A PDF just written."""
+
+    pages: int
+    """Its page count."""
+    fetched: list[Path] = field(default_factory=list)
+    """Every file the engine read for it (the build cache checks them before reuse)."""
+
+
 class LocalFetcher(URLFetcher):  # type: ignore[misc]
     """Fetches only files inside the allowed folders: no network, nothing else on disk.
-    Addresses under VIRTUAL_BASE are files in `base`."""
+    Addresses under VIRTUAL_BASE are files in `base`. Notes each file it fetched."""
 
     def __init__(self, allowed: list[Path], base: Path | None = None) -> None:
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.allowed = [a.resolve() for a in allowed]
         self.base = base.resolve() if base is not None else None
+        self.fetched: list[Path] = []
 
     def fetch(self, url: str, headers: object = None) -> object:
         if self.base is not None and url.startswith(VIRTUAL_BASE):
@@ -41,6 +53,7 @@ class LocalFetcher(URLFetcher):  # type: ignore[misc]
         path = Path(unquote(parsed.path)).resolve()
         if not any(path.is_relative_to(a) for a in self.allowed):
             raise ValueError(f"refusing to fetch {path}: outside the event and templates")
+        self.fetched.append(path)
         return super().fetch(url, headers)
 
 
@@ -68,25 +81,32 @@ def _errors_fail(source: Path) -> Iterator[None]:
         raise RenderError(source, "the PDF engine reported: " + "; ".join(handler.messages))
 
 
-def write_pdf(html: str, base: Path, allowed: list[Path], target: Path) -> None:
+def write_pdf(html: str, base: Path, allowed: list[Path], target: Path) -> Rendered:
     """Render `html` (links relative to `base`) into `target` as PDF/UA-1."""
-    finish(target, render_tagged(html, base, allowed, target))
+    fetcher = LocalFetcher([base, *allowed], base=base)
+    pages = finish(target, _render(html, fetcher, target))
+    return Rendered(pages, fetcher.fetched)
 
 
-def finish(target: Path, notes: TagNotes) -> None:
+def finish(target: Path, notes: TagNotes) -> int:
     """The post-pass on WeasyPrint's output in `target`: close the gaps in its structure
-    tree (pdf_tags.py) and make its links to files beside the page relative."""
+    tree (pdf_tags.py) and make its links to files beside the page relative. Returns the
+    page count (read here, where the file is open anyway)."""
     with pikepdf.open(target, allow_overwriting_input=True) as doc:
         finish_structure(doc, notes)
         relative_links(doc)
         # A fixed /ID derived from the content keeps rebuilds byte-identical.
         doc.save(target, deterministic_id=True)
+        return len(doc.pages)
 
 
 def render_tagged(html: str, base: Path, allowed: list[Path], target: Path) -> TagNotes:
     """WeasyPrint's own PDF/UA-1 output in `target`, and what it tagged from which HTML
     element (for the post-pass); any ERROR it logs fails the build."""
-    fetcher = LocalFetcher([base, *allowed], base=base)
+    return _render(html, LocalFetcher([base, *allowed], base=base), target)
+
+
+def _render(html: str, fetcher: LocalFetcher, target: Path) -> TagNotes:
     try:
         with _errors_fail(target), noting() as notes:
             document = weasyprint.HTML(string=html, base_url=VIRTUAL_BASE, url_fetcher=fetcher)

@@ -42,6 +42,7 @@ def finish_structure(pdf: pikepdf.Pdf, notes: TagNotes) -> None:
     add_scope(tree, notes.scope())
     rejoin_splits(tree, notes.splits())
     figure_boxes(tree)
+    tree.write_artifacts()
     print_links(pdf)
 
 
@@ -92,11 +93,13 @@ def annotations_into_links(tree: StructTree) -> int:
     for element in list(tree.elements()):
         if Name.Link == element.S:
             continue
+        refs = [k for k in kids(element) if is_ref(k, Name.OBJR)]
+        if not refs:
+            continue  # first, as most elements have none: the walk up costs more
         link = element.P
         while is_element(link) and Name.Link != link.S:
             link = link.P
-        refs = [k for k in kids(element) if is_ref(k, Name.OBJR)]
-        if not is_element(link) or not refs:
+        if not is_element(link):
             continue
         element.K = Array([k for k in kids(element) if not is_ref(k, Name.OBJR)])
         link.K = Array([*kids(link), *refs])
@@ -131,7 +134,7 @@ def rejoin_splits(tree: StructTree, splits: list[list[int]]) -> int:
     rejoined (groups go outermost first); anonymous boxes of one element with other
     content between them are not, and keep their order.
     """
-    depth = {e.objgen: _depth(e) for e in tree.elements()}
+    depth = tree.depths()
     merged = 0
     for group in sorted(splits, key=lambda g: depth.get((g[0], 0), 0)):
         pieces = [tree.get(n) for n in group]
@@ -150,14 +153,6 @@ def _next(element: pikepdf.Object) -> tuple[int, int] | None:
     siblings = [k.objgen if is_element(k) else None for k in kids(element.P)]
     index = siblings.index(element.objgen)
     return siblings[index + 1] if index + 1 < len(siblings) else None
-
-
-def _depth(element: pikepdf.Object) -> int:
-    depth = 0
-    while is_element(element.P):
-        element = element.P
-        depth += 1
-    return depth
 
 
 def print_links(pdf: pikepdf.Pdf) -> None:

@@ -7,6 +7,7 @@ content stream, link annotations tied in by /OBJR kids and their /StructParent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pikepdf
@@ -41,6 +42,7 @@ class StructTree:
         self.nums = self.root.ParentTree.Nums
         self.slot = {int(self.nums[i]): i + 1 for i in range(0, len(self.nums), 2)}
         self.page_index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        self._artifacts: dict[int, dict[int, Dictionary]] = {}
 
     def elements(self) -> Iterator[pikepdf.Object]:
         """Every structure element reachable from the root, parents before children."""
@@ -50,6 +52,17 @@ class StructTree:
             if is_element(element):
                 yield element
                 stack.extend(reversed(kids(element)))
+
+    def depths(self) -> dict[tuple[int, int], int]:
+        """How deep each reachable element lies (the root's kids: 0), by object id."""
+        found: dict[tuple[int, int], int] = {}
+        stack = [(k, 0) for k in reversed(kids(self.root))]
+        while stack:
+            element, depth = stack.pop()
+            if is_element(element):
+                found[element.objgen] = depth
+                stack.extend((k, depth + 1) for k in reversed(kids(element)))
+        return found
 
     def get(self, number: int) -> pikepdf.Object:
         """The object with this number (as noted while WeasyPrint wrote the file)."""
@@ -132,27 +145,22 @@ class StructTree:
 
         Their operators stay (the text is still drawn); only the tag in the content
         stream changes from e.g. /Span <</MCID 3>> to /Artifact <<...>>, and the parent
-        tree forgets them, so no structure element claims them any more.
+        tree forgets them, so no structure element claims them any more. The content
+        streams change in `write_artifacts`, once per page for all the steps.
         """
-        if not mcids:
-            return
-        pdf_page = self.pdf.pages[page]
-        instructions = pikepdf.parse_content_stream(pdf_page)
-        for index, instruction in enumerate(instructions):
-            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-                continue  # an inline image
-            operands = instruction.operands
-            if str(instruction.operator) != "BDC" or len(operands) != 2:
-                continue
-            properties = operands[1]
-            found = properties.get("/MCID") if isinstance(properties, Dictionary) else None
-            if found is not None and int(found) in mcids:
-                instructions[index] = pikepdf.ContentStreamInstruction(
-                    [Name.Artifact, mcids[int(found)]], instruction.operator
-                )
-        pdf_page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        self._artifacts.setdefault(page, {}).update(mcids)
         for mcid in mcids:
             self.set_owner(page, mcid, None)
+
+    def write_artifacts(self) -> None:
+        """Rewrite each page's content stream once with the artifacts the steps made."""
+        for page, mcids in sorted(self._artifacts.items()):
+            pdf_page = self.pdf.pages[page]
+            data = _retagged(pdf_page.obj.Contents.read_bytes(), mcids)
+            if data is None:
+                data = _retagged_parsed(pdf_page, mcids)
+            pdf_page.obj.Contents = self.pdf.make_stream(data)
+        self._artifacts.clear()
 
     def mcids_under(self, element: pikepdf.Object) -> Iterator[tuple[int, int]]:
         """(page, mcid) of every marked-content sequence in `element` and below it."""
@@ -166,3 +174,43 @@ class StructTree:
                 kid_page = self.page_of(kid) if "/Pg" in kid else page
                 if kid_page is not None:
                     yield kid_page, int(kid.MCID)
+
+
+# How WeasyPrint 70 (through pydyf) opens a marked-content sequence with an MCID. Its
+# content streams hold text only as hex strings (`[<0051>0] TJ`), so this cannot match
+# inside a text string; a stream where it does not find each MCID exactly once is
+# retagged through pikepdf's parser instead.
+_MARKED = re.compile(rb"/([A-Za-z][A-Za-z0-9]*)\n<</MCID (\d+)>>\nBDC")
+
+
+def _retagged(data: bytes, mcids: dict[int, Dictionary]) -> bytes | None:
+    """`data` with the sequences of `mcids` as artifacts, from the stream's bytes; None
+    when the stream is not written as WeasyPrint writes it."""
+    found = [int(m.group(2)) for m in _MARKED.finditer(data) if int(m.group(2)) in mcids]
+    if sorted(found) != sorted(mcids):
+        return None
+
+    def artifact(match: re.Match[bytes]) -> bytes:
+        mcid = int(match.group(2))
+        if mcid not in mcids:
+            return match.group(0)
+        return b"/Artifact " + mcids[mcid].unparse() + b"\nBDC"
+
+    return _MARKED.sub(artifact, data)
+
+
+def _retagged_parsed(page: pikepdf.Page, mcids: dict[int, Dictionary]) -> bytes:
+    instructions = pikepdf.parse_content_stream(page)
+    for index, instruction in enumerate(instructions):
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            continue  # an inline image
+        operands = instruction.operands
+        if str(instruction.operator) != "BDC" or len(operands) != 2:
+            continue
+        properties = operands[1]
+        found = properties.get("/MCID") if isinstance(properties, Dictionary) else None
+        if found is not None and int(found) in mcids:
+            instructions[index] = pikepdf.ContentStreamInstruction(
+                [Name.Artifact, mcids[int(found)]], instruction.operator
+            )
+    return pikepdf.unparse_content_stream(instructions)

@@ -1,0 +1,15 @@
+"""The build cache in build/.cache: a rebuild does only what its changed inputs need.
+
+`results.Cache` keeps each deck and poll export as read, each publication copy, the
+typeface's files and the PDF, keyed by the bytes of what they were made from and the
+program that made them (`digest.py`); `uptodate.py` lets a build whose inputs are all
+unchanged stop before reading anything. Entries are plain JSON and blobs, written whole
+or not at all and checked whole before use (`store.py`); deleting the folder only makes
+the next build slower. docs/speed.md says what is kept and how it is checked.
+"""
+
+from __future__ import annotations
+
+from .results import Cache
+
+__all__ = ["Cache"]

@@ -1,0 +1,81 @@
+"""A command loads only what its input needs (issue 17): importing a library costs more
+than reading a deck. Each case runs the real task in a fresh interpreter and lists the
+heavy modules it loaded, from sys.modules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE, SAMPLE_SLUG, copy_sample
+
+HEAVY = ("openpyxl", "pypdfium2", "pypdf", "weasyprint", "pikepdf", "numpy", "page", "jinja2",
+         "markdown_it", "phonenumbers", "fontTools", "cattrs")  # fmt: skip
+
+# Runs `invoke ARGS` in this interpreter, then prints which of HEAVY it loaded.
+_PROBE = """
+import json, sys
+heavy = json.loads(sys.argv[1])
+sys.argv = ["invoke", *sys.argv[2:]]
+from invoke.main import program
+try:
+    program.run()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print("LOADED " + json.dumps(sorted(m for m in heavy if m in sys.modules)))
+sys.exit(code)
+"""
+
+
+def loaded(project: Path, *args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(HEAVY), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return set(json.loads(done.stdout.rpartition("LOADED ")[2]))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("imports") / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "tasks.py", root / "tasks.py")
+    copy_sample(root / "sources")
+    return root
+
+
+def test_extract_on_a_pptx_loads_no_workbook_pdf_or_render_library(project: Path) -> None:
+    deck = SAMPLE / "decks" / "bekken-trajectbenadering.pptx"
+    assert loaded(project, "extract", str(deck)).isdisjoint(
+        {"openpyxl", "pypdfium2", "pypdf", "weasyprint", "pikepdf", "numpy", "jinja2"}
+    )
+
+
+def test_extract_loads_a_readers_libraries_when_its_file_needs_them(project: Path) -> None:
+    # The other side of the test above: the lazy imports still happen where they must.
+    assert "pypdfium2" in loaded(
+        project, "extract", str(SAMPLE / "decks" / "sonderman-sekse-gerichte-benadering.pdf")
+    )
+    poll = SAMPLE / "polls" / "mentimeter-resultaten.xlsx"
+    assert "openpyxl" in loaded(project, "extract", str(poll))
+
+
+def test_a_build_with_nothing_to_do_loads_nothing_heavy(project: Path) -> None:
+    first = loaded(project, "build")
+    assert {"weasyprint", "openpyxl", "jinja2"} <= first
+    assert loaded(project, "build") == set()
+    assert (project / "build" / f".{SAMPLE_SLUG}.built.json").is_file()
+
+
+def test_proof_status_renders_no_pdf_and_loads_no_pdf_engine(project: Path) -> None:
+    assert "weasyprint" not in loaded(project, "proofs", "--status")
