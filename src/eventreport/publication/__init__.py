@@ -10,7 +10,7 @@ from __future__ import annotations
 from eventreport.model import DeckSource, OfferedCopy
 from eventreport.publication.pdf import clean_pdf, passes_pdf_ua
 from eventreport.publication.pptx import clean_pptx
-from eventreport.readers._sniff import sniff
+from eventreport.readers.sniff import sniff
 
 
 def offered_copy(deck: DeckSource) -> OfferedCopy:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from eventreport.limits import COPIED_PART
-from eventreport.readers._opc import Package as ReadPackage
-from eventreport.readers._opc import _resolve
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.decks.opc import Package as ReadPackage
+from eventreport.readers.decks.opc import _resolve
+from eventreport.readers.zipguard import SafeZip
 
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"

@@ -25,8 +25,8 @@ from eventreport.model import PlacedText
 from eventreport.publication.cleaned import Cleaned
 from eventreport.publication.opc import R_NS, Link, Package, iter_r_ids
 from eventreport.publication.pictures import without_metadata
-from eventreport.readers._pptx_styles import NS, P
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.decks.pptx_styles import NS, P
+from eventreport.readers.zipguard import SafeZip
 
 A = NS["a"]
 MAIN_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"

@@ -14,10 +14,10 @@ from typing import Protocol, TypeVar
 
 from eventreport.errors import ReadError
 from eventreport.model import Deck, PollExport
-from eventreport.readers._csvbytes import looks_like_csv
-from eventreport.readers._sniff import Sniffed, ole2_message, sniff
-from eventreport.readers.pdf import read_pdf
-from eventreport.readers.polls import (
+from eventreport.readers.decks.pdf import read_pdf
+from eventreport.readers.decks.pptx import read_pptx
+from eventreport.readers.polls.csvbytes import looks_like_csv
+from eventreport.readers.polls.tools import (
     CSV_TOOLS,
     TOOLS,
     WORKBOOK_TOOLS,
@@ -25,7 +25,7 @@ from eventreport.readers.polls import (
     read_xlsx_poll,
     tool_problem,
 )
-from eventreport.readers.pptx import read_pptx
+from eventreport.readers.sniff import Sniffed, ole2_message, sniff
 
 __all__ = [
     "DECK_READERS",

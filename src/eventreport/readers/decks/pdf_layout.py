@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from eventreport.model import Block, ListBlock, ListItem, Paragraph
-from eventreport.readers._pdf_lines import Line
-from eventreport.readers._text import clean
+from eventreport.readers.decks.pdf_lines import Line
+from eventreport.readers.text import clean
 
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LETTER = re.compile(r"\w")

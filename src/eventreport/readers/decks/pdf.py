@@ -22,8 +22,8 @@ from pypdf.errors import DependencyError, PyPdfError
 from eventreport.errors import ReadError
 from eventreport.limits import DECK_SLIDES
 from eventreport.model import Deck, ListBlock, Paragraph, Slide
-from eventreport.readers._pdf_layout import is_rtl, page_structure
-from eventreport.readers._pdf_lines import Line, page_lines, pypdf_page_lines
+from eventreport.readers.decks.pdf_layout import is_rtl, page_structure
+from eventreport.readers.decks.pdf_lines import Line, page_lines, pypdf_page_lines
 
 # pypdf (right-to-left pages only) raises its own errors for most damage, but plain ones
 # for some malformed objects.

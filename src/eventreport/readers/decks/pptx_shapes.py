@@ -20,7 +20,7 @@ from eventreport.model import (
     Paragraph,
     TableBlock,
 )
-from eventreport.readers._pptx_styles import (
+from eventreport.readers.decks.pptx_styles import (
     CHROME_TYPES,
     NS,
     TITLE_TYPES,
@@ -31,8 +31,8 @@ from eventreport.readers._pptx_styles import (
     ph_type,
     placeholder,
 )
-from eventreport.readers._text import clean, one_line, unescape_office
-from eventreport.readers._xmlnum import coordinate, whole
+from eventreport.readers.decks.xmlnum import coordinate, whole
+from eventreport.readers.text import clean, one_line, unescape_office
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 R_ID = f"{{{_R}}}id"

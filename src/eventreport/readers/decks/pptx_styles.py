@@ -8,7 +8,7 @@ from typing import Literal
 
 from lxml import etree
 
-from eventreport.readers._xmlnum import coordinate
+from eventreport.readers.decks.xmlnum import coordinate
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"

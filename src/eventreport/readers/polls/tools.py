@@ -15,16 +15,16 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from eventreport.errors import ReadError
 from eventreport.limits import POLL_CELLS, WORKBOOK_PART, WORKBOOK_TOTAL
 from eventreport.model import PollExport
-from eventreport.readers import csvpoll, gforms, kahoot, mentimeter, msforms, wooclap
-from eventreport.readers._csvbytes import read_csv
-from eventreport.readers._sheet import UNCALCULATED, Book, Sheet
-from eventreport.readers._sniff import damaged_zip_message
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.polls import csvpoll, gforms, kahoot, mentimeter, msforms, wooclap
+from eventreport.readers.polls.csvbytes import read_csv
+from eventreport.readers.polls.sheet import UNCALCULATED, Book, Sheet
+from eventreport.readers.sniff import damaged_zip_message
+from eventreport.readers.zipguard import SafeZip
 
 # openpyxl is not made for hostile files: fuzzing (tests/test_fuzz_readers.py) finds damage
 # surfacing as LookupError (an XML declaration naming an unknown encoding), KeyError,
 # IndexError, ValueError and more, when opening and, in read-only mode, while reading rows.
-# Only openpyxl (and `_sheet`, which raises ReadError itself) runs inside these guards; the
+# Only openpyxl (and `sheet`, which raises ReadError itself) runs inside these guards; the
 # tools' readers run after, so a bug there is still not called damage.
 _OPENPYXL_ERRORS = (Exception,)
 

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from eventreport.errors import ReadError
-from eventreport.readers._text import clean
+from eventreport.readers.text import clean
 
 Row = tuple[Any, ...]
 
