@@ -227,12 +227,14 @@ def extract(
 ) -> None:
     """Show what the pipeline reads from one slide deck or poll export."""
     _package()
-    from eventreport.extract import to_json, to_markdown
+    from eventreport.extract import print_out, to_json, to_markdown
     from eventreport.readers import read_source
 
     with _stops_cleanly("Stopped", None):
         found = read_source(Path(file), include_hidden=include_hidden, notes=notes)
-    print(json.dumps(to_json(found), ensure_ascii=False, indent=2) if json_ else to_markdown(found))
+    print_out(
+        json.dumps(to_json(found), ensure_ascii=False, indent=2) if json_ else to_markdown(found)
+    )
 
 
 @task(help={"k": "only tests whose name matches this expression"})

@@ -504,3 +504,175 @@ def csv_bytes(
     csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows(rows)
     data = buffer.getvalue().encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def slide_texts(slide: Any) -> list[str]:
+    """A read slide's paragraphs and list entries, in order."""
+    found: list[str] = []
+    for block in slide.blocks:
+        if block.type == "paragraph":
+            found.append(block.text)
+        elif block.type == "list":
+            found += [item.text for item in block.items]
+    return found
+
+
+# --- Decks that real files misread (issue 15): made here, the real ones stay unseen -----
+
+LECTURE_SECTIONS = ("Einleitung", "Grundbegriffe", "Ergebnisse", "Zusammenfassung")
+LECTURE_AUTHOR = "Anna Schmidt"
+LECTURE_TITLE = "Logik für Einsteiger"
+LECTURE_ITEMS = (
+    "Eine Aussage hat genau einen Wahrheitswert",
+    "Eine Formel verbindet Aussagen durch Operatoren",
+)
+LECTURE_WRAPPED = (
+    "Ein Beweis leitet eine Aussage Schritt für Schritt aus bereits bewiesenen Aussagen"
+    " und den Axiomen der Logik her"
+)
+_LECTURE_CSS = """
+@page { size: 160mm 120mm; margin: 0 }
+html { font-family: "DejaVu Sans"; font-size: 11pt; line-height: 1.2 }
+body { margin: 0 }
+section { position: relative; height: 120mm; break-after: page }
+.side { position: absolute; left: 0; top: 0; width: 34mm; height: 120mm; background: #dde }
+.side p { position: absolute; left: 4mm; margin: 0; font-size: 7pt }
+.head { position: absolute; left: 40mm; top: 3mm; margin: 0; font-size: 16pt;
+        font-weight: bold }
+.foot { position: absolute; top: 112mm; margin: 0; font-size: 7pt }
+h1 { position: absolute; left: 40mm; top: 17mm; margin: 0; font-size: 14pt }
+.body { position: absolute; left: 40mm; top: 32mm; width: 112mm; margin: 0; font-size: 10pt }
+.body p { margin: 0 0 3mm }
+ul { list-style: none; margin: 0; padding: 0 0 0 5mm }
+li { margin: 0 }
+li::before { content: ""; display: inline-block; width: 4pt; height: 4pt;
+             background: #335; margin-left: -5mm; margin-right: calc(5mm - 4pt);
+             vertical-align: 0.15em }
+sup { vertical-align: 0.55em; font-size: 65%; line-height: 0 }
+.title { position: absolute; left: 45mm; top: 40mm; margin: 0; font-size: 15pt }
+.author { position: absolute; left: 45mm; top: 58mm; margin: 0 }
+"""
+
+
+def make_lecture_pdf(folder: Path, name: str = "vorlesung.pdf") -> Path:
+    """A LaTeX-beamer-like lecture, 8 pages: a sidebar listing the sections on every
+    page, a large running header ("Kapitel 1: Einleitung", then "Kapitel 2: ...") above
+    everything, the author's name and the page number in the footer, bullets drawn as
+    squares (not glyphs). Page 1 is the title slide (title, author), page 2 the contents
+    (the sidebar's sections), page 3 two entries on neighbouring baselines, an entry
+    that wraps, and Σ∗ with its star raised; page 8 closes with a section's name."""
+    from weasyprint import HTML
+
+    def page(number: int, chapter: str, inner: str) -> str:
+        side = "".join(
+            f'<p style="top: {30 + 6 * n}mm">{s}</p>' for n, s in enumerate(LECTURE_SECTIONS)
+        )
+        return (
+            f'<section><div class="side">{side}</div><p class="head">{chapter}</p>{inner}'
+            f'<p class="foot" style="left: 40mm">{LECTURE_AUTHOR}</p>'
+            f'<p class="foot" style="left: 140mm; top: 105mm">{number} / 8</p></section>'
+        )
+
+    def bullets(items: Sequence[str]) -> str:
+        return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+    first, second = "Kapitel 1: Einleitung", "Kapitel 2: Ergebnisse"
+    pages = [
+        (first, f'<p class="title">{LECTURE_TITLE}</p><p class="author">{LECTURE_AUTHOR}</p>'),
+        (first, f'<h1>Inhalt</h1><div class="body">{bullets(LECTURE_SECTIONS)}</div>'),
+        (
+            first,
+            '<h1>Grundbegriffe</h1><div class="body">'
+            f"{bullets([*LECTURE_ITEMS, LECTURE_WRAPPED])}"
+            "<p>Σ<sup>∗</sup> ist die Menge aller Wörter.</p></div>",
+        ),
+        (first, '<h1>Aussagen</h1><div class="body"><p>Wahr oder falsch.</p></div>'),
+        (second, '<h1>Wahrheitstafeln</h1><div class="body"><p>Vier Zeilen.</p></div>'),
+        (second, '<h1>Normalformen</h1><div class="body"><p>Konjunktiv.</p></div>'),
+        (second, '<h1>Beispiele</h1><div class="body"><p>Drei Formeln.</p></div>'),
+        (second, '<h1>Zusammenfassung</h1><div class="body"><p>Danke.</p></div>'),
+    ]
+    body = "".join(page(n, chapter, inner) for n, (chapter, inner) in enumerate(pages, 1))
+    html = f'<html lang="de"><head><style>{_LECTURE_CSS}</style></head><body>{body}</body></html>'
+    path = folder / name
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def make_pdf_with_unmapped_glyph(folder: Path, name: str = "glyph.pdf") -> Path:
+    """One page showing "Summe ? und |x", where ? is a glyph its font names /foo: no list of
+    glyph names knows it and the font has no ToUnicode map, so no Unicode is known."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    pdf = pikepdf.new()
+    encoding = Dictionary(
+        Type=Name.Encoding,
+        BaseEncoding=Name.WinAnsiEncoding,
+        Differences=Array([1, Name("/foo"), Name("/bar")]),
+    )
+    font = Dictionary(
+        Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=encoding
+    )
+    page = pdf.add_blank_page(page_size=(720, 405))
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=pdf.make_indirect(font)))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 300 Td (Summe \x01 und \x02x) Tj ET")
+    path = folder / name
+    pdf.save(path)
+    return path
+
+
+RTL_TITLE = "שני טורים"
+RTL_RIGHT = ("הטור הימני נקרא ראשון", "שורה שנייה בטור הימני")
+RTL_LEFT = ("הטור השמאלי נקרא אחרון", "שורה שנייה בטור השמאלי")
+
+
+def make_rtl_pptx(folder: Path, name: str = "rtl.pptx") -> Path:
+    """A Hebrew slide with a title and two columns; the left column's box comes first
+    in the file, as when it was drawn first."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
+    slide.shapes.title.text = RTL_TITLE
+    for left, lines in ((Inches(0.5), RTL_LEFT), (Inches(5.2), RTL_RIGHT)):
+        frame = slide.shapes.add_textbox(left, Inches(2), Inches(4.3), Inches(3)).text_frame
+        frame.text = lines[0]
+        frame.add_paragraph().text = lines[1]
+        for paragraph in frame.paragraphs:
+            paragraph._p.get_or_add_pPr().set("rtl", "1")
+    path = folder / name
+    prs.save(str(path))
+    return path
+
+
+def make_rtl_pdf(folder: Path, name: str = "rtl.pdf") -> Path:
+    """The same slide as a PDF page; the left column is drawn first."""
+    from weasyprint import HTML
+
+    def column(side: str, lines: Sequence[str]) -> str:
+        return f'<div style="{side}: 15mm">' + "".join(f"<p>{t}</p>" for t in lines) + "</div>"
+
+    html = (
+        '<html lang="he" dir="rtl"><head><style>'
+        "@page { size: 254mm 143mm; margin: 0 } body { margin: 0; font-family: 'DejaVu Sans' }"
+        " div { position: absolute; top: 40mm; width: 100mm; font-size: 18pt }"
+        " h1 { position: absolute; top: 10mm; right: 15mm; margin: 0; font-size: 28pt }"
+        f"</style></head><body><h1>{RTL_TITLE}</h1>"
+        f"{column('left', RTL_LEFT)}{column('right', RTL_RIGHT)}</body></html>"
+    )
+    path = folder / name
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def make_kahoot(path: Path, title: str, question: str, options: Sequence[tuple[str, int]]) -> Path:
+    """A Kahoot report workbook with one quiz question (the first option right)."""
+    symbols = ("▲", "◆", "●", "■")
+    answers: list[Any] = ["Answer options", None]
+    marks: list[Any] = ["Is answer correct?", None]
+    counts: list[Any] = ["Number of answers received", None]
+    for n, (label, count) in enumerate(options):
+        answers += [symbols[n], label]
+        marks += ["✔" if n == 0 else "✘", None]
+        counts += [count, None]
+    sheet = [[title], ["1 Quiz", question], answers, marks, counts]
+    return make_workbook(path, {"Overview": [[title]], "1 Quiz": sheet})

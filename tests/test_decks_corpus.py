@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures import CORPUS
+from fixtures import CORPUS, slide_texts
 
 from eventreport.errors import ReadError
 from eventreport.model import (
@@ -42,11 +42,7 @@ def texts(deck: Deck) -> list[str]:
     found: list[str] = []
     for slide in deck.slides:
         found += [slide.title] if slide.title else []
-        for block in slide.blocks:
-            if isinstance(block, Paragraph):
-                found.append(block.text)
-            elif isinstance(block, ListBlock):
-                found += [item.text for item in block.items]
+        found += slide_texts(slide)
     return found
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from eventreport.model import (
@@ -19,6 +21,19 @@ from eventreport.model import (
     Slide,
     TableBlock,
 )
+
+
+def print_out(text: str) -> None:
+    """Print `text`; when whatever reads it stops early (`invoke extract ... | head`), stop
+    quietly instead of with a BrokenPipeError."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout once more on exit and would complain there: point it at
+        # /dev/null first (what the Python docs advise for SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def to_json(obj: Deck | PollExport) -> dict[str, Any]:

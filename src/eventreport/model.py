@@ -144,6 +144,8 @@ class Slide:
     """Hyperlinks on the slide."""
     notes: str | None = None
     """Speaker notes; None unless notes were asked for."""
+    page: int | None = None
+    """PDF decks: the page its content is read from (an overlay's last); None otherwise."""
 
 
 @dataclass(frozen=True)

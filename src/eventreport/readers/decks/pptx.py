@@ -21,6 +21,7 @@ from eventreport.readers.decks.pptx_diagram import read_diagram
 from eventreport.readers.decks.pptx_shapes import R_ID, SlideReader, paragraph_text
 from eventreport.readers.decks.pptx_styles import NS, A, Inheritance, P, ph_type, placeholder
 from eventreport.readers.decks.xmlnum import whole
+from eventreport.readers.text import web_address
 from eventreport.readers.zipguard import SafeZip
 
 _DEFAULT_HEIGHT = 6858000  # 7.5 in, PowerPoint's default slide height
@@ -179,7 +180,7 @@ class _Related:
     def url(self, rel_id: str) -> str | None:
         """The external URL of a hyperlink; None for jumps inside the deck."""
         rel = self._rels.get(rel_id)
-        return rel.target if rel is not None and rel.external and rel.target else None
+        return web_address(rel.target) if rel is not None and rel.external and rel.target else None
 
     def chart(self, rel_id: str) -> ChartBlock | None:
         """The chart a graphic frame shows, or None when its part is missing."""

@@ -156,6 +156,14 @@ class Inheritance:
                 return coordinate(off, "x", self._path), coordinate(off, "y", self._path)
         return (0, 0)
 
+    def width(self, ph: etree._Element) -> int:
+        """The width a placeholder without its own size takes from layout or master."""
+        for base in self.bases(ph):
+            ext = base.find("./p:spPr/a:xfrm/a:ext", NS)
+            if ext is not None:
+                return coordinate(ext, "cx", self._path)
+        return 0
+
 
 def _bullet_in(ppr: etree._Element | None) -> Bullet | None:
     """The bullet a paragraph-properties element sets, or None when it sets none."""
