@@ -21,23 +21,28 @@ from .model import (
     ReportSession,
     Section,
     Session,
+    Slide,
     SlidesInsert,
     SlidesView,
 )
 from .pollview import poll_view
 from .publication import offered_copy
 from .readers import read_deck, read_poll
+from .readers.decks.cache import DeckCache, temporary_cache
+from .readers.decks.pictures import slide_pictures
 from .textutil import human_size
 
 DOWNLOAD_FOLDER = "presentaties"
 
 
 class Sources:
-    """Reads each declared deck and poll export once, with the options event.yaml gives."""
+    """Reads each declared deck and poll export once, with the options event.yaml gives;
+    what LibreOffice and PDFium make of decks is kept in `cache`."""
 
-    def __init__(self, event: Event, progress: Callable[[str], None] = lambda _: None) -> None:
+    def __init__(self, event: Event, progress: Callable[[str], None], cache: DeckCache) -> None:
         self.event = event
         self.progress = progress
+        self.cache = cache
         self._decks: dict[str, Deck] = {}
         self._polls: dict[str, PollExport] = {}
         self._copies: dict[str, OfferedCopy] = {}
@@ -46,13 +51,16 @@ class Sources:
         if source.id not in self._decks:
             self.progress(f"reading deck {source.path.name}")
             self._decks[source.id] = read_deck(
-                source.path, include_hidden=source.include_hidden, notes=source.notes
+                source.path,
+                include_hidden=source.include_hidden,
+                notes=source.notes,
+                cache=self.cache,
             )
         return self._decks[source.id]
 
     def copy(self, source: DeckSource) -> OfferedCopy:
         if source.id not in self._copies:
-            copy = offered_copy(source)
+            copy = offered_copy(source, self.cache)
             left_out = "; ".join(copy.removed) or "nothing to leave out"
             self.progress(f"publication copy of {source.path.name}: left out {left_out}")
             self._copies[source.id] = copy
@@ -65,9 +73,15 @@ class Sources:
         return self._polls[source.id]
 
 
-def assemble(event: Event, progress: Callable[[str], None] = lambda _: None) -> Report:
-    """Resolve every insert; any reference to a missing slide or question fails here."""
-    sources = Sources(event, progress)
+def assemble(
+    event: Event,
+    progress: Callable[[str], None] = lambda _: None,
+    cache: DeckCache | None = None,
+) -> Report:
+    """Resolve every insert; any reference to a missing slide or question fails here.
+    Slides shown as pictures are drawn into `cache` (or found there): the build's, or a
+    temporary one."""
+    sources = Sources(event, progress, cache or temporary_cache())
     for deck in event.decks.values():
         sources.deck(deck)  # read every declared deck, so a broken one fails the build
     owners = _deck_owners(event)
@@ -154,8 +168,11 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
                 f"line {insert.line}",
             )
         # "list" and "box" show a slide's pictures by their alternative text; one without
-        # it would vanish for everyone. "table" shows only the slide's tables.
-        if insert.show != "table" and any(b.type == "image" and not b.alt for b in slide.blocks):
+        # it would vanish for everyone. "table" shows only the slide's tables; "image"
+        # shows the slide itself, with its text as the picture's description.
+        if insert.show in ("list", "box") and any(
+            b.type == "image" and not b.alt for b in slide.blocks
+        ):
             raise SourceError(
                 session.source,
                 f"deck '{insert.deck}' ({source.path.name}), slide {number}: a picture on it"
@@ -163,8 +180,30 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
                 " picture, View Alt Text) or leave this slide out",
                 f"line {insert.line}",
             )
+        if insert.show == "image" and not slide.title and not _describable(slide):
+            raise SourceError(
+                session.source,
+                f"deck '{insert.deck}' ({source.path.name}), slide {number} has no title and"
+                " no text to describe its picture to readers who cannot see it; give the"
+                " slide a title in the deck, or show another slide",
+                f"line {insert.line}",
+            )
         chosen.append(slide)
-    return SlidesView(deck=source, slides=tuple(chosen), show=insert.show)
+    if insert.show != "image":
+        return SlidesView(deck=source, slides=tuple(chosen), show=insert.show)
+    sources.progress(f"drawing slides {', '.join(map(str, insert.slides))} of {source.path.name}")
+    pictures = slide_pictures(source, deck, chosen, sources.cache)
+    return SlidesView(deck=source, slides=tuple(chosen), show="image", pictures=pictures)
+
+
+def _describable(slide: Slide) -> bool:
+    """True when the slide holds text a description could be made of."""
+    return any(
+        (b.type == "image" and b.alt)
+        or b.type in ("paragraph", "list", "table", "chart")
+        or (b.type == "diagram" and b.items)
+        for b in slide.blocks
+    )
 
 
 def _download(deck: DeckSource, copy: OfferedCopy, language: str) -> DownloadView:
@@ -206,4 +245,7 @@ def copy_targets(report: Report) -> list[tuple[Path, str]]:
         for part in rs.parts:
             for asset in getattr(part, "assets", ()):
                 targets.append((report.event.root / asset, asset))
+            if isinstance(part, SlidesView):
+                # Slides drawn as pictures, from the build's cache.
+                targets += [(f.source, f.href) for p in part.pictures for f in p.files]
     return targets

@@ -19,6 +19,7 @@ from .model import Event, Report
 from .personal.review import review
 from .proofstate.blocks import session_blocks
 from .proofstate.rounds import require_approval
+from .readers.decks.cache import build_cache
 from .render.fonts import write_fonts
 from .render.html import render_page
 from .render.pdf import write_pdf
@@ -82,7 +83,7 @@ def build(
     progress("reading event.yaml and the session texts")
     event = load_event(event_dir)
     house = load_house(templates, event_dir / "templates")
-    report = replace(assemble(event, progress), house=house)
+    report = replace(assemble(event, progress, build_cache(out_root)), house=house)
 
     # Everything is read and checked; from here on only the model is rendered.
     env = environment(templates, event_dir / "templates")

@@ -43,6 +43,7 @@ def to_json(obj: Deck | PollExport) -> dict[str, Any]:
             "kind": "deck",
             "source": str(obj.source),
             "format": obj.format,
+            **({"converted_from": obj.converted} if obj.converted else {}),
             "slides": [_slide_json(s) for s in obj.slides],
         }
     data: dict[str, Any] = {
@@ -142,7 +143,8 @@ def _response_json(response: Response) -> dict[str, Any]:
 def to_markdown(obj: Deck | PollExport) -> str:
     """A deck or poll export as Markdown a person can read through."""
     if isinstance(obj, Deck):
-        parts = [f"# {obj.source.name} ({obj.format})"]
+        kind = f"{obj.converted}, read as {obj.format}" if obj.converted else obj.format
+        parts = [f"# {obj.source.name} ({kind})"]
         parts += [_slide_markdown(s) for s in obj.slides]
     else:
         parts = [f"# {obj.source.name} ({obj.tool})"]
