@@ -2,14 +2,16 @@
 
 Each run gets a private folder holding a copy of the deck, its output and a fresh user
 profile, so nothing of the machine's own LibreOffice set-up is used or changed, two runs
-never share state, and the deck's original path is never handed over. The profile turns
-macros off at the highest security level (LibreOffice does not run a document's macros
-when it converts headless anyway; this makes it certain) and blocks every link in the
-document to a file or address outside it (linked pictures, OLE links), so a crafted
-deck cannot make the conversion read another file on this machine or fetch anything.
-The child process runs in its own process group with a cap on its address space, its
-output file size and core dumps, and is killed, with everything it started, when its
-time is up (limits.py).
+never share state, and the deck's original path is never handed over. LibreOffice runs
+inside a bubblewrap sandbox (Debian's `bubblewrap`): no network, and of the file system
+only the programs and fonts (/usr, a few files of /etc, read-only) and that private
+folder. A deck can link pictures from an address or another file, and LibreOffice
+fetches them when it opens the deck (checked: a linked picture on 127.0.0.1 is
+requested); in the sandbox there is nothing to reach. The profile also sets macro
+security to "very high" and turns macros off (LibreOffice does not run a document's
+macros when it converts headless anyway). The process gets a cap on its address space,
+its output file size and core dumps, and is killed, with everything it started, when
+its time is up (limits.py).
 """
 
 from __future__ import annotations
@@ -45,6 +47,18 @@ MISSING = (
     "LibreOffice is not installed on this machine, and it is needed for this; run"
     " `bash scripts/setup.sh` (it installs Debian's libreoffice-impress-nogui)"
 )
+NO_SANDBOX = (
+    "LibreOffice runs on decks from outside only inside a sandbox, and bubblewrap (the"
+    " sandbox) is not installed; run `bash scripts/setup.sh` (it installs Debian's"
+    " bubblewrap)"
+)
+# What LibreOffice may see of the machine, read-only: its programs, libraries and fonts
+# under /usr, the few files of /etc it reads. Nothing else (no home folder, no /tmp).
+_VISIBLE = (
+    "/usr", "/etc/fonts", "/etc/libreoffice", "/etc/ld.so.cache", "/etc/passwd",
+    "/etc/alternatives", "/var/cache/fontconfig",
+)  # fmt: skip
+_TOP_LINKS = ("/bin", "/sbin", "/lib", "/lib64")
 
 
 def program() -> str | None:
@@ -83,6 +97,9 @@ def converted(
     command = program()
     if command is None:
         raise ReadError(shown_as, f"{MISSING}; or save the deck as .pptx or PDF")
+    sandbox = shutil.which("bwrap")
+    if sandbox is None:
+        raise ReadError(shown_as, f"{NO_SANDBOX}; or save the deck as .pptx or PDF")
     with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
         work = Path(folder)
         profile = work / "profile" / "user"
@@ -93,6 +110,7 @@ def converted(
         shutil.copyfile(source, copy)
         out = work / "out"
         arguments = [
+            *_sandboxed(sandbox, work),
             command,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
             *_FLAGS,
@@ -108,6 +126,25 @@ def converted(
         if code != 0 or not produced:
             raise ReadError(shown_as, _failed(code, errors, what))
         yield produced[0]
+
+
+def _sandboxed(sandbox: str, work: Path) -> list[str]:
+    """The bubblewrap command that runs what follows it with no network and only the
+    programs, fonts and `work` to see."""
+    arguments = [sandbox, "--unshare-all", "--die-with-parent", "--new-session"]
+    for folder in _VISIBLE:
+        arguments += ["--ro-bind-try", folder, folder]
+    for top in _TOP_LINKS:
+        path = Path(top)
+        if path.is_symlink():  # merged /usr (Debian 12): /lib -> usr/lib
+            arguments += ["--symlink", str(path.readlink()), top]
+        elif path.is_dir():
+            arguments += ["--ro-bind", top, top]
+    return [
+        *arguments,
+        *("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"),
+        *("--bind", str(work), str(work), "--chdir", str(work)),
+    ]
 
 
 def _run(
@@ -169,6 +206,13 @@ def _environment(work: Path) -> dict[str, str]:
 
 def _failed(code: int, errors: str, what: str) -> str:
     """What to say when LibreOffice ended without output."""
+    if "bwrap:" in errors:
+        detail = next(line for line in errors.splitlines() if "bwrap:" in line)
+        return (
+            f"the sandbox LibreOffice runs in could not start ({detail.strip()[:160]}), so"
+            f" {what} was not done; this machine must allow user namespaces (Debian does"
+            " by default; see docs/security.md)"
+        )
     if code < 0 and -code in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT):
         why = "it stopped (the file may need more memory than a presentation does)"
     else:
