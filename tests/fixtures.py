@@ -676,3 +676,141 @@ def make_kahoot(path: Path, title: str, question: str, options: Sequence[tuple[s
         counts += [count, None]
     sheet = [[title], ["1 Quiz", question], answers, marks, counts]
     return make_workbook(path, {"Overview": [[title]], "1 Quiz": sheet})
+
+
+# --- Decks LibreOffice converts (issue 15) ------------------------------------------------
+
+_ODP_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"'
+    ' xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"'
+    ' xmlns:xlink="http://www.w3.org/1999/xlink"'
+    ' xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0"'
+    ' xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+    ' xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
+)
+ODP_MIME = "application/vnd.oasis.opendocument.presentation"
+
+
+def make_odp(
+    path: Path,
+    pages: Sequence[tuple[str, Sequence[str]]],
+    *,
+    macro_writes: Path | None = None,
+    linked_picture: str | None = None,
+) -> Path:
+    """An OpenDocument presentation: a text box per page with its lines. `macro_writes`
+    adds a Basic macro, bound to the document's opening, that writes that file;
+    `linked_picture` adds a picture linked from that address (not stored in the file)."""
+    frames = []
+    for title, lines in pages:
+        paragraphs = "".join(f"<text:p>{t}</text:p>" for t in (title, *lines))
+        frames.append(
+            f'<draw:page draw:name="{title}" draw:master-page-name="Standaard">'
+            '<draw:frame svg:x="2cm" svg:y="1cm" svg:width="24cm" svg:height="12cm">'
+            f"<draw:text-box>{paragraphs}</draw:text-box></draw:frame>"
+            + (
+                '<draw:frame svg:x="2cm" svg:y="14cm" svg:width="6cm" svg:height="4cm">'
+                f'<draw:image xlink:href="{linked_picture}" xlink:type="simple"'
+                ' xlink:show="embed" xlink:actuate="onLoad"/></draw:frame>'
+                if linked_picture
+                else ""
+            )
+            + "</draw:page>"
+        )
+    scripts = (
+        "<office:scripts><office:event-listeners><script:event-listener script:language="
+        '"ooo:script" script:event-name="dom:load" xlink:href="vnd.sun.star.script:'
+        'Standard.Module1.Main?language=Basic&amp;location=document"/>'
+        "</office:event-listeners></office:scripts>"
+        if macro_writes
+        else ""
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODP_NS}'
+        f' office:version="1.3">{scripts}<office:body><office:presentation>'
+        f"{''.join(frames)}</office:presentation></office:body></office:document-content>"
+    )
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_ODP_NS}'
+        ' office:version="1.3"><office:automatic-styles><style:page-layout style:name="PM1">'
+        '<style:page-layout-properties fo:page-width="28cm" fo:page-height="21cm"/>'
+        "</style:page-layout></office:automatic-styles><office:master-styles>"
+        '<style:master-page style:name="Standaard" style:page-layout-name="PM1"/>'
+        "</office:master-styles></office:document-styles>"
+    )
+    members = {"content.xml": content, "styles.xml": styles}
+    if macro_writes is not None:
+        members["Basic/script-lc.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><library:libraries xmlns:library='
+            '"http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">'
+            '<library:library library:name="Standard" xlink:href="Basic/Standard/script-lb.xml/"'
+            ' xlink:type="simple" library:link="false"/></library:libraries>'
+        )
+        members["Basic/Standard/script-lb.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><library:library xmlns:library='
+            '"http://openoffice.org/2000/library" library:name="Standard" library:readonly='
+            '"false" library:passwordprotected="false"><library:element library:name='
+            '"Module1"/></library:library>'
+        )
+        members["Basic/Standard/Module1.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><script:module xmlns:script='
+            '"http://openoffice.org/2000/script" script:name="Module1" script:language='
+            f'"StarBasic">Sub Main\nOpen "{macro_writes}" For Output As #1\nPrint #1, "ran"\n'
+            "Close #1\nEnd Sub\n</script:module>"
+        )
+    entries = "".join(
+        f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="text/xml"/>'
+        for name in members
+    )
+    members["META-INF/manifest.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODP_MIME}"/>'
+        f"{entries}</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODP_MIME)  # first, stored
+        for name, text in members.items():
+            archive.writestr(name, text, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def with_libreoffice(deck: Path, target: str, name: str) -> Path:
+    """`deck` saved by LibreOffice as `target` ("ppt", "pps", "odp"), beside it as `name`."""
+    from eventreport.readers.decks.libreoffice import converted
+
+    out = deck.parent / name
+    with converted(deck, deck.suffix, target, shown_as=deck, what="saving a test deck") as made:
+        out.write_bytes(made.read_bytes())
+    return out
+
+
+def make_keynote(path: Path, lines: Sequence[str]) -> Path:
+    """A Keynote '09 package (index.apxl, the XML format of Keynote 2 to 5) with one slide
+    holding a text box of these lines. Keynote 6 and later write protobuf (Index/*.iwa),
+    which nothing here can make."""
+    paragraphs = "".join(f"<sf:p>{line}</sf:p>" for line in lines)
+    apxl = (
+        '<?xml version="1.0" encoding="UTF-8"?><key:presentation'
+        ' xmlns:key="http://developer.apple.com/namespaces/keynote2"'
+        ' xmlns:sf="http://developer.apple.com/namespaces/sf"'
+        ' xmlns:sfa="http://developer.apple.com/namespaces/sfa" key:version="92008102400"'
+        ' sfa:ID="BGShow-0"><key:size sfa:w="1024" sfa:h="768"/>'
+        '<key:slide-list sfa:ID="NSMutableArray-0"><key:slide sfa:ID="BGSlide-1" key:depth="1">'
+        '<key:page sfa:ID="BGSlidePage-1"><sf:size sfa:w="1024" sfa:h="768"/>'
+        '<sf:layers sfa:ID="NSMutableArray-1"><sf:layer sfa:ID="BGLayer-1">'
+        '<sf:drawables sfa:ID="NSMutableArray-2"><sf:shape sfa:ID="BGShape-1">'
+        '<sf:geometry sfa:ID="g1"><sf:naturalSize sfa:w="800" sfa:h="300"/>'
+        '<sf:size sfa:w="800" sfa:h="300"/><sf:position sfa:x="100" sfa:y="50"/></sf:geometry>'
+        '<sf:path><sf:bezier-path sfa:ID="bp1"><sf:bezier sfa:ID="b1"'
+        ' sfa:path="M 0 0 L 800 0 L 800 300 L 0 300 Z"/></sf:bezier-path></sf:path>'
+        '<sf:text sfa:ID="t1"><sf:text-storage sf:kind="textbox" sfa:ID="ts1"><sf:text-body>'
+        f"{paragraphs}</sf:text-body></sf:text-storage></sf:text></sf:shape></sf:drawables>"
+        "</sf:layer></sf:layers></key:page></key:slide></key:slide-list></key:presentation>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("index.apxl", apxl, zipfile.ZIP_DEFLATED)
+    return path

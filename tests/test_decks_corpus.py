@@ -50,7 +50,9 @@ def texts(deck: Deck) -> list[str]:
 # module or "module.py::test". A file added to the corpus needs an entry.
 CORPUS_TESTS = {
     "beamer_conference_talk.pdf": "test_beamer_titles_without_the_navigation_bar",
-    "docling_odf_presentation_01.odp": "test_readers.py::test_corpus_odp_is_refused_with_advice",
+    "docling_odf_presentation_01.odp": (
+        "test_conversion.py::test_the_corpus_odp_gives_the_titles_of_its_own_pdf_export"
+    ),
     "docling_odf_presentation_01.odp.pdf": "test_libreoffice_pdf_on_a_rotated_page",
     "docling_powerpoint_sample.pptx": "test_docling_sample_holds_everything_in_its_groundtruth",
     "docling_powerpoint_sample.pptx.groundtruth.md": (
