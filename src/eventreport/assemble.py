@@ -207,7 +207,7 @@ def _describable(slide: Slide) -> bool:
 
 
 def _download(deck: DeckSource, copy: OfferedCopy, language: str) -> DownloadView:
-    size = len(copy.data)
+    size = copy.size
     return DownloadView(
         deck=deck,
         copy=copy,

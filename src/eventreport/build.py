@@ -135,7 +135,7 @@ def copy_files(report: Report, folder: Path) -> None:
     `folder`."""
     for download in report.downloads:
         (folder / download.href).parent.mkdir(parents=True, exist_ok=True)
-        (folder / download.href).write_bytes(download.copy.data)
+        shutil.copyfile(download.copy.path, folder / download.href)
     logo = report.house.logo
     for source, relative in [*copy_targets(report), *([(logo.path, logo.href)] if logo else [])]:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)

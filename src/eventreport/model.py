@@ -606,8 +606,8 @@ class PlacedText:
 class OfferedCopy:
     """The publication copy of a deck: what a reader downloads, never the original."""
 
-    data: bytes
-    """The file's bytes."""
+    path: Path
+    """The file, made in the build's cache (a deck's video is never held in memory)."""
     suffix: str
     """Its file type: ".pptx" (whatever PowerPoint flavour came in) or ".pdf"."""
     removed: tuple[str, ...]
@@ -617,6 +617,16 @@ class OfferedCopy:
     accessible: bool | None = None
     """PDF: whether it passes the PDF/UA-1 checks (the link says so when not); None for
     PowerPoint files, which no checker here reads."""
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (for small files and tests: a copy may hold a video)."""
+        return self.path.read_bytes()
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return self.path.stat().st_size
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,6 +55,20 @@ class DeckCache:
                 shutil.copyfileobj(handle, out, MIB)
 
         return self._write(key, suffix, copy)
+
+    @contextmanager
+    def making(self, key: tuple[str, ...], suffix: str) -> Iterator[Path]:
+        """A temporary file to write the file for `key` into; when the block ends
+        without an error it becomes that file, in one step."""
+        path = self.path(key, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+        os.close(handle)
+        try:
+            yield Path(temporary)
+            Path(temporary).replace(path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
 
     def _write(
         self, key: tuple[str, ...], suffix: str, write: Callable[[BinaryIO], object]

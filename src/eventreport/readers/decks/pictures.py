@@ -89,7 +89,6 @@ def _pages(
 
 
 def _draw_pptx(source: DeckSource, pptx: Path, places: list[int]) -> list[Image.Image]:
-    copy = clean_pptx(pptx, title=source.title, include_hidden=source.include_hidden).data
     options = {
         "PageRange": {"type": "string", "value": ",".join(map(str, places))},
         # The copy holds hidden slides only where the deck asks for them.
@@ -99,7 +98,7 @@ def _draw_pptx(source: DeckSource, pptx: Path, places: list[int]) -> list[Image.
     target = "pdf:impress_pdf_Export:" + json.dumps(options, separators=(",", ":"))
     with tempfile.TemporaryDirectory(prefix="eventreport-copy-") as folder:
         deck = Path(folder) / "copy.pptx"
-        deck.write_bytes(copy)
+        clean_pptx(pptx, title=source.title, include_hidden=source.include_hidden, into=deck)
         what = "drawing the slides as pictures"
         seconds = LIBREOFFICE_SECONDS_PER_SLIDE * len(places)
         with converted(
