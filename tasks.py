@@ -216,7 +216,7 @@ def _rel(path: Path) -> str:
 
 @task(
     help={
-        "file": "a slide deck (.pptx, .ppsx, .pdf) or poll export (.xlsx, .csv)",
+        "file": "a slide deck (.pptx, .ppsx, .pdf, .ppt, .odp, .key) or poll export (.xlsx, .csv)",
         "json": "print JSON instead of readable text",
         "include_hidden": "also read hidden slides",
         "notes": "also read speaker notes",

@@ -70,7 +70,7 @@ else:
     from eventreport.publication import offered_copy
 
     source = DeckSource("film", Path(sys.argv[1]), "Film", False, False, True)
-    count = len(offered_copy(source).data) // 2**20
+    count = offered_copy(source).size // 2**20
 seconds = time.perf_counter() - start
 print(count, before, high_water(), seconds)
 """
