@@ -30,6 +30,7 @@ from pptx.util import Inches
 from eventreport.build import build
 from eventreport.errors import SourceError
 from eventreport.readers.decks import libreoffice, pictures
+from eventreport.render import pdf_tags
 
 RED = (255, 0, 0)
 EVENT = """
@@ -301,12 +302,27 @@ def test_the_pdf_prints_the_slide_at_print_size_with_its_text(built: Built) -> N
     assert sorted(images.values()).count(1920) == 5
 
 
-def test_the_pdf_passes_pdf_ua_and_outloud(built: Built) -> None:
+def test_the_pdf_passes_pdf_ua_and_outloud_without_warnings(built: Built) -> None:
     report = pdf_report(built.pdf)
     assert report.failures == [], report.versions
-    # WeasyPrint paints a picture after the text of its page; outloud warns (ORD-001)
-    # where that puts fewer than 80% of a page's sequences in order (docs/accessibility.md).
-    assert all(w.startswith("outloud ORD-001") for w in report.warnings), report.warnings
+    assert report.warnings == [], report.versions
+
+
+def test_pictures_are_painted_in_reading_order_without_changing_a_pixel(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same event without the step (render/pdf_paint_order.py): WeasyPrint paints each
+    # picture after the text of its page, and outloud says so.
+    monkeypatch.setattr(pdf_tags, "pictures_in_reading_order", lambda tree: 0)
+    event = make_event(tmp_path)
+    build(event, tmp_path / "build")
+    unordered = tmp_path / "build" / "ev" / "ev.pdf"
+    assert any(w.startswith("outloud ORD-001") for w in pdf_report(unordered).warnings)
+    before, after = pdfium.PdfDocument(unordered), pdfium.PdfDocument(built.pdf)
+    assert len(before) == len(after)
+    for number in range(len(after)):
+        drawn = [doc[number].render(scale=1).to_pil().tobytes() for doc in (before, after)]
+        assert drawn[0] == drawn[1], f"page {number + 1} looks different"
 
 
 def test_the_page_passes_axe_htmlcs_and_vnu(built: Built) -> None:
