@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from eventreport.limits import MIB
+from eventreport.workspace import output_error
 
 FOLDER = Path(".cache") / "slides"
 """Where a build keeps the cache, inside its output root (build/)."""
@@ -61,8 +62,7 @@ class DeckCache:
         """A temporary file to write the file for `key` into; when the block ends
         without an error it becomes that file, in one step."""
         path = self.path(key, suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+        handle, temporary = self._temporary(path)
         os.close(handle)
         try:
             yield Path(temporary)
@@ -70,12 +70,19 @@ class DeckCache:
         finally:
             Path(temporary).unlink(missing_ok=True)
 
+    def _temporary(self, path: Path) -> tuple[int, str]:
+        """A new temporary file beside `path`: (handle, name)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+        except OSError as exc:
+            raise output_error(exc, self.folder) from None
+
     def _write(
         self, key: tuple[str, ...], suffix: str, write: Callable[[BinaryIO], object]
     ) -> Path:
         path = self.path(key, suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+        handle, temporary = self._temporary(path)
         try:
             with os.fdopen(handle, "wb") as out:
                 write(out)
@@ -87,7 +94,12 @@ class DeckCache:
 
 
 def build_cache(out_root: Path) -> DeckCache:
-    """The cache of a build whose output root is `out_root` (build/)."""
+    """The cache of a build whose output root is `out_root` (build/); an output root
+    that cannot be written is said so here, before anything is made."""
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, out_root) from None
     return DeckCache(out_root / FOLDER)
 
 
