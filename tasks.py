@@ -284,7 +284,7 @@ def _rel(path: Path) -> str:
 
 @task(
     help={
-        "file": "a slide deck (.pptx, .ppsx, .pdf) or poll export (.xlsx, .csv)",
+        "file": "a slide deck (.pptx, .ppsx, .pdf, .ppt, .odp, .key) or poll export (.xlsx, .csv)",
         "json": "print JSON instead of readable text",
         "include_hidden": "also read hidden slides",
         "notes": "also read speaker notes",
@@ -298,12 +298,14 @@ def extract(
     Usage: invoke extract FILE [--json] [--include-hidden] [--notes]
     """
     _package()
-    from eventreport.extract import to_json, to_markdown
+    from eventreport.extract import print_out, to_json, to_markdown
     from eventreport.readers import read_source
 
     with _stops_cleanly("Stopped", None):
         found = read_source(Path(file), include_hidden=include_hidden, notes=notes)
-    print(json.dumps(to_json(found), ensure_ascii=False, indent=2) if json_ else to_markdown(found))
+    print_out(
+        json.dumps(to_json(found), ensure_ascii=False, indent=2) if json_ else to_markdown(found)
+    )
 
 
 @task(help={"k": "only tests whose name matches this expression"})

@@ -504,3 +504,313 @@ def csv_bytes(
     csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows(rows)
     data = buffer.getvalue().encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def slide_texts(slide: Any) -> list[str]:
+    """A read slide's paragraphs and list entries, in order."""
+    found: list[str] = []
+    for block in slide.blocks:
+        if block.type == "paragraph":
+            found.append(block.text)
+        elif block.type == "list":
+            found += [item.text for item in block.items]
+    return found
+
+
+# --- Decks that real files misread (issue 15): made here, the real ones stay unseen -----
+
+LECTURE_SECTIONS = ("Einleitung", "Grundbegriffe", "Ergebnisse", "Zusammenfassung")
+LECTURE_AUTHOR = "Anna Schmidt"
+LECTURE_TITLE = "Logik für Einsteiger"
+LECTURE_ITEMS = (
+    "Eine Aussage hat genau einen Wahrheitswert",
+    "Eine Formel verbindet Aussagen durch Operatoren",
+)
+LECTURE_WRAPPED = (
+    "Ein Beweis leitet eine Aussage Schritt für Schritt aus bereits bewiesenen Aussagen"
+    " und den Axiomen der Logik her"
+)
+_LECTURE_CSS = """
+@page { size: 160mm 120mm; margin: 0 }
+html { font-family: "DejaVu Sans"; font-size: 11pt; line-height: 1.2 }
+body { margin: 0 }
+section { position: relative; height: 120mm; break-after: page }
+.side { position: absolute; left: 0; top: 0; width: 34mm; height: 120mm; background: #dde }
+.side p { position: absolute; left: 4mm; margin: 0; font-size: 7pt }
+.head { position: absolute; left: 40mm; top: 3mm; margin: 0; font-size: 16pt;
+        font-weight: bold }
+.foot { position: absolute; top: 112mm; margin: 0; font-size: 7pt }
+h1 { position: absolute; left: 40mm; top: 17mm; margin: 0; font-size: 14pt }
+.body { position: absolute; left: 40mm; top: 32mm; width: 112mm; margin: 0; font-size: 10pt }
+.body p { margin: 0 0 3mm }
+ul { list-style: none; margin: 0; padding: 0 0 0 5mm }
+li { margin: 0 }
+li::before { content: ""; display: inline-block; width: 4pt; height: 4pt;
+             background: #335; margin-left: -5mm; margin-right: calc(5mm - 4pt);
+             vertical-align: 0.15em }
+sup { vertical-align: 0.55em; font-size: 65%; line-height: 0 }
+.title { position: absolute; left: 45mm; top: 40mm; margin: 0; font-size: 15pt }
+.author { position: absolute; left: 45mm; top: 58mm; margin: 0 }
+"""
+
+
+def make_lecture_pdf(folder: Path, name: str = "vorlesung.pdf") -> Path:
+    """A LaTeX-beamer-like lecture, 8 pages: a sidebar listing the sections on every
+    page, a large running header ("Kapitel 1: Einleitung", then "Kapitel 2: ...") above
+    everything, the author's name and the page number in the footer, bullets drawn as
+    squares (not glyphs). Page 1 is the title slide (title, author), page 2 the contents
+    (the sidebar's sections), page 3 two entries on neighbouring baselines, an entry
+    that wraps, and Σ∗ with its star raised; page 8 closes with a section's name."""
+    from weasyprint import HTML
+
+    def page(number: int, chapter: str, inner: str) -> str:
+        side = "".join(
+            f'<p style="top: {30 + 6 * n}mm">{s}</p>' for n, s in enumerate(LECTURE_SECTIONS)
+        )
+        return (
+            f'<section><div class="side">{side}</div><p class="head">{chapter}</p>{inner}'
+            f'<p class="foot" style="left: 40mm">{LECTURE_AUTHOR}</p>'
+            f'<p class="foot" style="left: 140mm; top: 105mm">{number} / 8</p></section>'
+        )
+
+    def bullets(items: Sequence[str]) -> str:
+        return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+    first, second = "Kapitel 1: Einleitung", "Kapitel 2: Ergebnisse"
+    pages = [
+        (first, f'<p class="title">{LECTURE_TITLE}</p><p class="author">{LECTURE_AUTHOR}</p>'),
+        (first, f'<h1>Inhalt</h1><div class="body">{bullets(LECTURE_SECTIONS)}</div>'),
+        (
+            first,
+            '<h1>Grundbegriffe</h1><div class="body">'
+            f"{bullets([*LECTURE_ITEMS, LECTURE_WRAPPED])}"
+            "<p>Σ<sup>∗</sup> ist die Menge aller Wörter.</p></div>",
+        ),
+        (first, '<h1>Aussagen</h1><div class="body"><p>Wahr oder falsch.</p></div>'),
+        (second, '<h1>Wahrheitstafeln</h1><div class="body"><p>Vier Zeilen.</p></div>'),
+        (second, '<h1>Normalformen</h1><div class="body"><p>Konjunktiv.</p></div>'),
+        (second, '<h1>Beispiele</h1><div class="body"><p>Drei Formeln.</p></div>'),
+        (second, '<h1>Zusammenfassung</h1><div class="body"><p>Danke.</p></div>'),
+    ]
+    body = "".join(page(n, chapter, inner) for n, (chapter, inner) in enumerate(pages, 1))
+    html = f'<html lang="de"><head><style>{_LECTURE_CSS}</style></head><body>{body}</body></html>'
+    path = folder / name
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def make_pdf_with_unmapped_glyph(folder: Path, name: str = "glyph.pdf") -> Path:
+    """One page showing "Summe ? und |x", where ? is a glyph its font names /foo: no list of
+    glyph names knows it and the font has no ToUnicode map, so no Unicode is known."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    pdf = pikepdf.new()
+    encoding = Dictionary(
+        Type=Name.Encoding,
+        BaseEncoding=Name.WinAnsiEncoding,
+        Differences=Array([1, Name("/foo"), Name("/bar")]),
+    )
+    font = Dictionary(
+        Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=encoding
+    )
+    page = pdf.add_blank_page(page_size=(720, 405))
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=pdf.make_indirect(font)))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 300 Td (Summe \x01 und \x02x) Tj ET")
+    path = folder / name
+    pdf.save(path)
+    return path
+
+
+RTL_TITLE = "שני טורים"
+RTL_RIGHT = ("הטור הימני נקרא ראשון", "שורה שנייה בטור הימני")
+RTL_LEFT = ("הטור השמאלי נקרא אחרון", "שורה שנייה בטור השמאלי")
+
+
+def make_rtl_pptx(folder: Path, name: str = "rtl.pptx") -> Path:
+    """A Hebrew slide with a title and two columns; the left column's box comes first
+    in the file, as when it was drawn first."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
+    slide.shapes.title.text = RTL_TITLE
+    for left, lines in ((Inches(0.5), RTL_LEFT), (Inches(5.2), RTL_RIGHT)):
+        frame = slide.shapes.add_textbox(left, Inches(2), Inches(4.3), Inches(3)).text_frame
+        frame.text = lines[0]
+        frame.add_paragraph().text = lines[1]
+        for paragraph in frame.paragraphs:
+            paragraph._p.get_or_add_pPr().set("rtl", "1")
+    path = folder / name
+    prs.save(str(path))
+    return path
+
+
+def make_rtl_pdf(folder: Path, name: str = "rtl.pdf") -> Path:
+    """The same slide as a PDF page; the left column is drawn first."""
+    from weasyprint import HTML
+
+    def column(side: str, lines: Sequence[str]) -> str:
+        return f'<div style="{side}: 15mm">' + "".join(f"<p>{t}</p>" for t in lines) + "</div>"
+
+    html = (
+        '<html lang="he" dir="rtl"><head><style>'
+        "@page { size: 254mm 143mm; margin: 0 } body { margin: 0; font-family: 'DejaVu Sans' }"
+        " div { position: absolute; top: 40mm; width: 100mm; font-size: 18pt }"
+        " h1 { position: absolute; top: 10mm; right: 15mm; margin: 0; font-size: 28pt }"
+        f"</style></head><body><h1>{RTL_TITLE}</h1>"
+        f"{column('left', RTL_LEFT)}{column('right', RTL_RIGHT)}</body></html>"
+    )
+    path = folder / name
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def make_kahoot(path: Path, title: str, question: str, options: Sequence[tuple[str, int]]) -> Path:
+    """A Kahoot report workbook with one quiz question (the first option right)."""
+    symbols = ("▲", "◆", "●", "■")
+    answers: list[Any] = ["Answer options", None]
+    marks: list[Any] = ["Is answer correct?", None]
+    counts: list[Any] = ["Number of answers received", None]
+    for n, (label, count) in enumerate(options):
+        answers += [symbols[n], label]
+        marks += ["✔" if n == 0 else "✘", None]
+        counts += [count, None]
+    sheet = [[title], ["1 Quiz", question], answers, marks, counts]
+    return make_workbook(path, {"Overview": [[title]], "1 Quiz": sheet})
+
+
+# --- Decks LibreOffice converts (issue 15) ------------------------------------------------
+
+_ODP_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    ' xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"'
+    ' xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"'
+    ' xmlns:xlink="http://www.w3.org/1999/xlink"'
+    ' xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0"'
+    ' xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+    ' xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
+)
+ODP_MIME = "application/vnd.oasis.opendocument.presentation"
+
+
+def make_odp(
+    path: Path,
+    pages: Sequence[tuple[str, Sequence[str]]],
+    *,
+    macro_writes: Path | None = None,
+    linked_picture: str | None = None,
+) -> Path:
+    """An OpenDocument presentation: a text box per page with its lines. `macro_writes`
+    adds a Basic macro, bound to the document's opening, that writes that file;
+    `linked_picture` adds a picture linked from that address (not stored in the file)."""
+    frames = []
+    for title, lines in pages:
+        paragraphs = "".join(f"<text:p>{t}</text:p>" for t in (title, *lines))
+        frames.append(
+            f'<draw:page draw:name="{title}" draw:master-page-name="Standaard">'
+            '<draw:frame svg:x="2cm" svg:y="1cm" svg:width="24cm" svg:height="12cm">'
+            f"<draw:text-box>{paragraphs}</draw:text-box></draw:frame>"
+            + (
+                '<draw:frame svg:x="2cm" svg:y="14cm" svg:width="6cm" svg:height="4cm">'
+                f'<draw:image xlink:href="{linked_picture}" xlink:type="simple"'
+                ' xlink:show="embed" xlink:actuate="onLoad"/></draw:frame>'
+                if linked_picture
+                else ""
+            )
+            + "</draw:page>"
+        )
+    scripts = (
+        "<office:scripts><office:event-listeners><script:event-listener script:language="
+        '"ooo:script" script:event-name="dom:load" xlink:href="vnd.sun.star.script:'
+        'Standard.Module1.Main?language=Basic&amp;location=document"/>'
+        "</office:event-listeners></office:scripts>"
+        if macro_writes
+        else ""
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODP_NS}'
+        f' office:version="1.3">{scripts}<office:body><office:presentation>'
+        f"{''.join(frames)}</office:presentation></office:body></office:document-content>"
+    )
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_ODP_NS}'
+        ' office:version="1.3"><office:automatic-styles><style:page-layout style:name="PM1">'
+        '<style:page-layout-properties fo:page-width="28cm" fo:page-height="21cm"/>'
+        "</style:page-layout></office:automatic-styles><office:master-styles>"
+        '<style:master-page style:name="Standaard" style:page-layout-name="PM1"/>'
+        "</office:master-styles></office:document-styles>"
+    )
+    members = {"content.xml": content, "styles.xml": styles}
+    if macro_writes is not None:
+        members["Basic/script-lc.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><library:libraries xmlns:library='
+            '"http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">'
+            '<library:library library:name="Standard" xlink:href="Basic/Standard/script-lb.xml/"'
+            ' xlink:type="simple" library:link="false"/></library:libraries>'
+        )
+        members["Basic/Standard/script-lb.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><library:library xmlns:library='
+            '"http://openoffice.org/2000/library" library:name="Standard" library:readonly='
+            '"false" library:passwordprotected="false"><library:element library:name='
+            '"Module1"/></library:library>'
+        )
+        members["Basic/Standard/Module1.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><script:module xmlns:script='
+            '"http://openoffice.org/2000/script" script:name="Module1" script:language='
+            f'"StarBasic">Sub Main\nOpen "{macro_writes}" For Output As #1\nPrint #1, "ran"\n'
+            "Close #1\nEnd Sub\n</script:module>"
+        )
+    entries = "".join(
+        f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="text/xml"/>'
+        for name in members
+    )
+    members["META-INF/manifest.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODP_MIME}"/>'
+        f"{entries}</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODP_MIME)  # first, stored
+        for name, text in members.items():
+            archive.writestr(name, text, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def with_libreoffice(deck: Path, target: str, name: str) -> Path:
+    """`deck` saved by LibreOffice as `target` ("ppt", "pps", "odp"), beside it as `name`."""
+    from eventreport.readers.decks.libreoffice import converted
+
+    out = deck.parent / name
+    with converted(deck, deck.suffix, target, shown_as=deck, what="saving a test deck") as made:
+        out.write_bytes(made.read_bytes())
+    return out
+
+
+def make_keynote(path: Path, lines: Sequence[str]) -> Path:
+    """A Keynote '09 package (index.apxl, the XML format of Keynote 2 to 5) with one slide
+    holding a text box of these lines. Keynote 6 and later write protobuf (Index/*.iwa),
+    which nothing here can make."""
+    paragraphs = "".join(f"<sf:p>{line}</sf:p>" for line in lines)
+    apxl = (
+        '<?xml version="1.0" encoding="UTF-8"?><key:presentation'
+        ' xmlns:key="http://developer.apple.com/namespaces/keynote2"'
+        ' xmlns:sf="http://developer.apple.com/namespaces/sf"'
+        ' xmlns:sfa="http://developer.apple.com/namespaces/sfa" key:version="92008102400"'
+        ' sfa:ID="BGShow-0"><key:size sfa:w="1024" sfa:h="768"/>'
+        '<key:slide-list sfa:ID="NSMutableArray-0"><key:slide sfa:ID="BGSlide-1" key:depth="1">'
+        '<key:page sfa:ID="BGSlidePage-1"><sf:size sfa:w="1024" sfa:h="768"/>'
+        '<sf:layers sfa:ID="NSMutableArray-1"><sf:layer sfa:ID="BGLayer-1">'
+        '<sf:drawables sfa:ID="NSMutableArray-2"><sf:shape sfa:ID="BGShape-1">'
+        '<sf:geometry sfa:ID="g1"><sf:naturalSize sfa:w="800" sfa:h="300"/>'
+        '<sf:size sfa:w="800" sfa:h="300"/><sf:position sfa:x="100" sfa:y="50"/></sf:geometry>'
+        '<sf:path><sf:bezier-path sfa:ID="bp1"><sf:bezier sfa:ID="b1"'
+        ' sfa:path="M 0 0 L 800 0 L 800 300 L 0 300 Z"/></sf:bezier-path></sf:path>'
+        '<sf:text sfa:ID="t1"><sf:text-storage sf:kind="textbox" sfa:ID="ts1"><sf:text-body>'
+        f"{paragraphs}</sf:text-body></sf:text-storage></sf:text></sf:shape></sf:drawables>"
+        "</sf:layer></sf:layers></key:page></key:slide></key:slide-list></key:presentation>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("index.apxl", apxl, zipfile.ZIP_DEFLATED)
+    return path

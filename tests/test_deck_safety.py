@@ -22,8 +22,8 @@ from pptx.util import Inches
 from eventreport.errors import ReadError
 from eventreport.model import ChartBlock, DiagramBlock, DiagramItem, ListBlock, ListItem
 from eventreport.readers import read_deck
-from eventreport.readers._pptx_chart import MAX_DECK_POINTS, MAX_POINTS
-from eventreport.readers._zipguard import MIB, SafeZip
+from eventreport.readers.decks.pptx_chart import MAX_DECK_POINTS, MAX_POINTS
+from eventreport.readers.zipguard import MIB, SafeZip
 
 ROOT = Path(__file__).resolve().parents[1]
 DECKS = CORPUS / "decks"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures import CORPUS
+from fixtures import CORPUS, slide_texts
 
 from eventreport.errors import ReadError
 from eventreport.model import (
@@ -42,11 +42,7 @@ def texts(deck: Deck) -> list[str]:
     found: list[str] = []
     for slide in deck.slides:
         found += [slide.title] if slide.title else []
-        for block in slide.blocks:
-            if isinstance(block, Paragraph):
-                found.append(block.text)
-            elif isinstance(block, ListBlock):
-                found += [item.text for item in block.items]
+        found += slide_texts(slide)
     return found
 
 
@@ -54,7 +50,9 @@ def texts(deck: Deck) -> list[str]:
 # module or "module.py::test". A file added to the corpus needs an entry.
 CORPUS_TESTS = {
     "beamer_conference_talk.pdf": "test_beamer_titles_without_the_navigation_bar",
-    "docling_odf_presentation_01.odp": "test_readers.py::test_corpus_odp_is_refused_with_advice",
+    "docling_odf_presentation_01.odp": (
+        "test_conversion.py::test_the_corpus_odp_gives_the_titles_of_its_own_pdf_export"
+    ),
     "docling_odf_presentation_01.odp.pdf": "test_libreoffice_pdf_on_a_rotated_page",
     "docling_powerpoint_sample.pptx": "test_docling_sample_holds_everything_in_its_groundtruth",
     "docling_powerpoint_sample.pptx.groundtruth.md": (

@@ -25,8 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import olefile
 import pytest
 from conftest import MentiQuestion, SlideSpec, make_mentimeter, make_pptx, write_event
+from fixtures import make_odp, with_libreoffice
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -559,6 +561,42 @@ def deck_external_entity(p: Project) -> None:
 @case("decks/talk.pptx", "not a file format this program reads")
 def deck_is_text(p: Project) -> None:
     p.write("decks/talk.pptx", "Dit is geen presentatie.\n")
+
+
+# Decks LibreOffice converts (.ppt, .odp): the guard before it, and its limits -------------
+
+
+@case("decks/talk.ppt", "encrypted or legacy Office file")
+def ppt_is_garbage(p: Project) -> None:
+    # The OLE signature and nothing readable after it.
+    p.write("decks/talk.ppt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(64 * 1024))
+    p.yaml("file: decks/talk.pptx", "file: decks/talk.ppt")
+
+
+@case("decks/talk.ppt", "LibreOffice could not finish converting", "save it again as .pptx")
+def ppt_with_a_garbage_document(p: Project) -> None:
+    # A real PowerPoint 97-2003 container whose presentation stream is garbage.
+    ppt = with_libreoffice(p.event / "decks" / "talk.pptx", "ppt", "talk.ppt")
+    with olefile.OleFileIO(str(ppt), write_mode=True) as ole:
+        size = ole.get_size("PowerPoint Document")
+        ole.write_stream("PowerPoint Document", os.urandom(size))
+    p.yaml("file: decks/talk.pptx", "file: decks/talk.ppt")
+
+
+@case("decks/talk.odp: part content.xml", "zip bomb")
+def odp_zip_bomb(p: Project) -> None:
+    # 70 MiB of spaces in content.xml, deflated to 70 kB: refused before LibreOffice.
+    odp = make_odp(p.event / "decks" / "talk.odp", [("Eerste dia", []), ("Tweede dia", [])])
+    _rezip(odp, lambda members: members.update({"content.xml": b" " * (70 * 2**20)}))
+    p.yaml("file: decks/talk.pptx", "file: decks/talk.odp")
+
+
+@case("decks/talk.odp", "LibreOffice did not finish converting", "and was stopped")
+def odp_that_never_finishes(p: Project) -> None:
+    # 20,000 slides in 130 kB: LibreOffice works on it far past its time limit.
+    pages = [(f"Dia {n}", ["punt"]) for n in range(20_000)]
+    make_odp(p.event / "decks" / "talk.odp", pages)
+    p.yaml("file: decks/talk.pptx", "file: decks/talk.odp")
 
 
 # Poll exports ---------------------------------------------------------------------------------

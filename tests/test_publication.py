@@ -32,7 +32,7 @@ from eventreport.publication.pdf import clean_pdf, passes_pdf_ua
 from eventreport.publication.pictures import without_metadata
 from eventreport.publication.pptx import MAIN_TYPE, clean_pptx
 from eventreport.readers import read_deck
-from eventreport.readers._zipguard import MIB
+from eventreport.readers.zipguard import MIB
 
 DECKS = CORPUS / "decks"
 APACHECON = DECKS / "poi_apachecon_performance_up.pptx"

@@ -560,9 +560,17 @@ def test_corpus_pdf_with_user_password() -> None:
     assert str(caught.value).startswith(f"{path}: the PDF is password-protected; ")
 
 
-def test_corpus_odp_is_refused_with_advice() -> None:
-    message = read_error(DECKS / "docling_odf_presentation_01.odp")
-    assert "an OpenDocument file (LibreOffice .odp/.ods)" in message
+def test_an_opendocument_spreadsheet_is_refused_with_advice(tmp_path: Path) -> None:
+    # A presentation (.odp) is read through LibreOffice (test_conversion.py); a
+    # spreadsheet is no deck, and no poll export either.
+    path = tmp_path / "stemmen.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", "<office:document-content/>")
+    message = read_error(path)
+    assert "an OpenDocument file that is not a presentation (LibreOffice .ods, .odt)" in message
 
 
 def test_corpus_every_pptx_reads() -> None:

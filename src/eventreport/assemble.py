@@ -22,12 +22,15 @@ from .model import (
     ReportSession,
     Section,
     Session,
+    Slide,
     SlidesInsert,
     SlidesView,
 )
 from .pollview import poll_view
 from .publication import offered_copy
 from .readers import read_deck, read_poll
+from .readers.decks.cache import DeckCache, temporary_cache
+from .readers.decks.pictures import slide_pictures
 from .textutil import human_size
 
 DOWNLOAD_FOLDER = "presentaties"
@@ -35,17 +38,21 @@ DOWNLOAD_FOLDER = "presentaties"
 
 class Sources:
     """Reads each declared deck and poll export once, with the options event.yaml gives;
-    with a `cache`, once until the file changes (cache/results.py)."""
+    with a `cache`, once until the file changes (cache/results.py); what LibreOffice and
+    PDFium make of decks (conversions, slide pictures, publication copies) is kept as files
+    in `files`."""
 
     def __init__(
         self,
         event: Event,
         progress: Callable[[str], None] = lambda _: None,
         cache: Cache | None = None,
+        files: DeckCache | None = None,
     ) -> None:
         self.event = event
         self.progress = progress
         self.cache = cache if cache is not None else Cache(None)
+        self.files = files if files is not None else temporary_cache()
         self._decks: dict[str, Deck] = {}
         self._polls: dict[str, PollExport] = {}
         self._copies: dict[str, OfferedCopy] = {}
@@ -53,7 +60,12 @@ class Sources:
     def deck(self, source: DeckSource) -> Deck:
         def read() -> Deck:
             self.progress(f"reading deck {source.path.name}")
-            return read_deck(source.path, include_hidden=source.include_hidden, notes=source.notes)
+            return read_deck(
+                source.path,
+                include_hidden=source.include_hidden,
+                notes=source.notes,
+                cache=self.files,
+            )
 
         if source.id not in self._decks:
             self._decks[source.id] = self.cache.deck(source, read)
@@ -61,7 +73,7 @@ class Sources:
 
     def copy(self, source: DeckSource) -> OfferedCopy:
         if source.id not in self._copies:
-            copy = self.cache.copy(source, lambda: offered_copy(source))
+            copy = self.cache.copy(source, lambda: offered_copy(source, self.files), self.files)
             left_out = "; ".join(copy.removed) or "nothing to leave out"
             self.progress(f"publication copy of {source.path.name}: left out {left_out}")
             self._copies[source.id] = copy
@@ -78,10 +90,15 @@ class Sources:
 
 
 def assemble(
-    event: Event, progress: Callable[[str], None] = lambda _: None, cache: Cache | None = None
+    event: Event,
+    progress: Callable[[str], None] = lambda _: None,
+    cache: Cache | None = None,
+    files: DeckCache | None = None,
 ) -> Report:
-    """Resolve every insert; any reference to a missing slide or question fails here."""
-    sources = Sources(event, progress, cache)
+    """Resolve every insert; any reference to a missing slide or question fails here.
+    Decks and polls as read come from `cache` while unchanged; slides shown as pictures are
+    drawn into `files` (or found there): the build's, or a temporary one."""
+    sources = Sources(event, progress, cache, files)
     for deck in event.decks.values():
         sources.deck(deck)  # read every declared deck, so a broken one fails the build
     owners = _deck_owners(event)
@@ -168,8 +185,11 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
                 f"line {insert.line}",
             )
         # "list" and "box" show a slide's pictures by their alternative text; one without
-        # it would vanish for everyone. "table" shows only the slide's tables.
-        if insert.show != "table" and any(b.type == "image" and not b.alt for b in slide.blocks):
+        # it would vanish for everyone. "table" shows only the slide's tables; "image"
+        # shows the slide itself, with its text as the picture's description.
+        if insert.show in ("list", "box") and any(
+            b.type == "image" and not b.alt for b in slide.blocks
+        ):
             raise SourceError(
                 session.source,
                 f"deck '{insert.deck}' ({source.path.name}), slide {number}: a picture on it"
@@ -177,12 +197,34 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
                 " picture, View Alt Text) or leave this slide out",
                 f"line {insert.line}",
             )
+        if insert.show == "image" and not slide.title and not _describable(slide):
+            raise SourceError(
+                session.source,
+                f"deck '{insert.deck}' ({source.path.name}), slide {number} has no title and"
+                " no text to describe its picture to readers who cannot see it; give the"
+                " slide a title in the deck, or show another slide",
+                f"line {insert.line}",
+            )
         chosen.append(slide)
-    return SlidesView(deck=source, slides=tuple(chosen), show=insert.show)
+    if insert.show != "image":
+        return SlidesView(deck=source, slides=tuple(chosen), show=insert.show)
+    sources.progress(f"drawing slides {', '.join(map(str, insert.slides))} of {source.path.name}")
+    pictures = slide_pictures(source, deck, chosen, sources.files)
+    return SlidesView(deck=source, slides=tuple(chosen), show="image", pictures=pictures)
+
+
+def _describable(slide: Slide) -> bool:
+    """True when the slide holds text a description could be made of."""
+    return any(
+        (b.type == "image" and b.alt)
+        or b.type in ("paragraph", "list", "table", "chart")
+        or (b.type == "diagram" and b.items)
+        for b in slide.blocks
+    )
 
 
 def _download(deck: DeckSource, copy: OfferedCopy, language: str) -> DownloadView:
-    size = len(copy.data)
+    size = copy.size
     return DownloadView(
         deck=deck,
         copy=copy,
@@ -220,4 +262,7 @@ def copy_targets(report: Report) -> list[tuple[Path, str]]:
         for part in rs.parts:
             for asset in getattr(part, "assets", ()):
                 targets.append((report.event.root / asset, asset))
+            if isinstance(part, SlidesView):
+                # Slides drawn as pictures, from the build's cache.
+                targets += [(f.source, f.href) for p in part.pictures for f in p.files]
     return targets

@@ -121,13 +121,16 @@ def _build(
     from .personal.review import review
     from .proofstate.blocks import session_blocks
     from .proofstate.rounds import require_approval
+    from .readers.decks.cache import DeckCache
     from .render.html import render_page
     from .templating import environment
 
     progress("reading event.yaml and the session texts")
     event = load_event(event_dir)
     house = load_house(templates, event_dir / "templates")
-    report = replace(assemble(event, progress, kept), house=house)
+    # What LibreOffice and PDFium make of decks is kept as files beside the cache's entries.
+    files = DeckCache(kept.folder / "slides") if kept.folder is not None else None
+    report = replace(assemble(event, progress, kept, files), house=house)
 
     # Everything is read and checked; from here on only the model is rendered.
     env = environment(templates, event_dir / "templates")
@@ -197,7 +200,7 @@ def copy_files(report: Report, folder: Path, kept: Cache | None = None) -> None:
 
     for download in report.downloads:
         (folder / download.href).parent.mkdir(parents=True, exist_ok=True)
-        (folder / download.href).write_bytes(download.copy.data)
+        shutil.copyfile(download.copy.path, folder / download.href)
     logo = report.house.logo
     for source, relative in [*copy_targets(report), *([(logo.path, logo.href)] if logo else [])]:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from eventreport.model import (
@@ -21,6 +23,19 @@ from eventreport.model import (
 )
 
 
+def print_out(text: str) -> None:
+    """Print `text`; when whatever reads it stops early (`invoke extract ... | head`), stop
+    quietly instead of with a BrokenPipeError."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout once more on exit and would complain there: point it at
+        # /dev/null first (what the Python docs advise for SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def to_json(obj: Deck | PollExport) -> dict[str, Any]:
     """A deck or poll export as JSON-ready data (dicts, lists, strings, numbers)."""
     if isinstance(obj, Deck):
@@ -28,6 +43,7 @@ def to_json(obj: Deck | PollExport) -> dict[str, Any]:
             "kind": "deck",
             "source": str(obj.source),
             "format": obj.format,
+            **({"converted_from": obj.converted} if obj.converted else {}),
             "slides": [_slide_json(s) for s in obj.slides],
         }
     data: dict[str, Any] = {
@@ -127,7 +143,8 @@ def _response_json(response: Response) -> dict[str, Any]:
 def to_markdown(obj: Deck | PollExport) -> str:
     """A deck or poll export as Markdown a person can read through."""
     if isinstance(obj, Deck):
-        parts = [f"# {obj.source.name} ({obj.format})"]
+        kind = f"{obj.converted}, read as {obj.format}" if obj.converted else obj.format
+        parts = [f"# {obj.source.name} ({kind})"]
         parts += [_slide_markdown(s) for s in obj.slides]
     else:
         parts = [f"# {obj.source.name} ({obj.tool})"]

@@ -81,6 +81,21 @@ CHART_POINTS = 100_000
 DECK_CHART_POINTS = 1_000_000
 """Data points in all of one deck's charts."""
 
+# --- LibreOffice (readers/decks/libreoffice.py): other formats, slides as pictures ---------
+LIBREOFFICE_SECONDS = 20
+"""Wall time for one LibreOffice run: converting a corpus deck (48 slides) to PowerPoint
+takes 2 s, drawing one slide 1 s more; a first run that sets up its profile 3 s."""
+LIBREOFFICE_SECONDS_PER_SLIDE = 4
+"""... plus this for each slide it draws as a picture (the slowest corpus slide: 2 s)."""
+LIBREOFFICE_MEMORY = 2048 * MIB
+"""Address space of the LibreOffice process: it maps 500 MiB of program before it opens a
+file, and draws the heaviest corpus deck (70 pictures) in 400 MiB resident; below 768 MiB
+it stops without a word on real decks."""
+LIBREOFFICE_OUTPUT = 1024 * MIB
+"""The largest file LibreOffice may write: the converted deck holds the original's media."""
+CONVERTED_BYTES = 512 * MIB
+"""A deck handed to LibreOffice (.ppt, .odp, .key): real ones with video are 100-200 MB."""
+
 # --- Publication copies of decks (docs/privacy.md) -----------------------------------------
 COPIED_PART = 2**30
 """One part copied as it is into the copy offered for download (a video): within the

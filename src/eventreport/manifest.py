@@ -34,7 +34,8 @@ EVENT_KEYS = {
 REQUIRED = ("title", "date", "place", "organiser", "language", "lead", "sessions")
 SESSION_KEYS = {"id", "title", "speakers", "file", "byline"}
 DECK_KEYS = {"file", "title", "download", "include_hidden", "notes"}
-DECK_SUFFIXES = (".pptx", ".ppsx", ".pptm", ".pdf")
+# .ppt, .pps, .odp and .key are converted by LibreOffice (readers/decks/convert.py).
+DECK_SUFFIXES = (".pptx", ".ppsx", ".pptm", ".pdf", ".ppt", ".pps", ".odp", ".key")
 
 
 class _Fields:

@@ -144,6 +144,8 @@ class Slide:
     """Hyperlinks on the slide."""
     notes: str | None = None
     """Speaker notes; None unless notes were asked for."""
+    page: int | None = None
+    """PDF decks: the page its content is read from (an overlay's last); None otherwise."""
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,13 @@ class Deck:
     source: Path
     """The file it was read from."""
     format: Literal["pptx", "pdf"]
-    """What the file turned out to be (by content, not by name)."""
+    """What the file turned out to be (by content, not by name); "pptx" for a deck read
+    through its conversion to PowerPoint."""
     slides: tuple[Slide, ...]
     """Slides in presentation order; hidden ones only when asked for."""
+    converted: str | None = None
+    """The format LibreOffice converted it from ("ppt", "odp", "key"); None when the file
+    was read as it is."""
 
     def slide(self, number: int) -> Slide | None:
         """The slide with this 1-based number, or None."""
@@ -335,8 +341,8 @@ class SlidesInsert:
     """The deck's id."""
     slides: tuple[int, ...]
     """Slide numbers to show, in this order."""
-    show: Literal["list", "table", "box"]
-    """How to show them: key points, a table, or a titled box."""
+    show: Literal["list", "table", "box", "image"]
+    """How to show them: key points, a table, a titled box, or pictures of the slides."""
     line: int
     """1-based line of the request in the Markdown file."""
     kind: Literal["slides"] = "slides"
@@ -476,6 +482,42 @@ class Event:
 
 
 @dataclass(frozen=True)
+class PictureFile:
+    """One size of a slide's picture."""
+
+    href: str
+    """Where the output has it, relative to the report ("dias/bekken-3-1280.png")."""
+    width: int
+    """Its width in pixels."""
+    source: Path
+    """The file made, in the build's cache, copied to `href` with the output."""
+
+
+@dataclass(frozen=True)
+class SlidePicture:
+    """A slide drawn as a picture, in the sizes the web page and the PDF use."""
+
+    number: int
+    """The slide's number in its deck."""
+    width: int
+    """The largest picture's width in pixels (its height follows the slide's shape)."""
+    height: int
+    """The largest picture's height in pixels."""
+    files: tuple[PictureFile, ...]
+    """Its sizes, smallest first; the largest is the one printed."""
+
+    @property
+    def largest(self) -> PictureFile:
+        """The size the PDF prints."""
+        return self.files[-1]
+
+    @property
+    def srcset(self) -> str:
+        """Every size, for the web page's `srcset`."""
+        return ", ".join(f"{f.href} {f.width}w" for f in self.files)
+
+
+@dataclass(frozen=True)
 class SlidesView:
     """Slides pulled from a deck, ready to show."""
 
@@ -483,8 +525,10 @@ class SlidesView:
     """Where they came from."""
     slides: tuple[Slide, ...]
     """The selected slides, in the requested order."""
-    show: Literal["list", "table", "box"]
+    show: Literal["list", "table", "box", "image"]
     """How to show them."""
+    pictures: tuple[SlidePicture, ...] = ()
+    """With show "image": each slide as a picture, in the order of `slides`."""
     kind: Literal["slides"] = "slides"
 
 
@@ -562,8 +606,8 @@ class PlacedText:
 class OfferedCopy:
     """The publication copy of a deck: what a reader downloads, never the original."""
 
-    data: bytes
-    """The file's bytes."""
+    path: Path
+    """The file, made in the build's cache (a deck's video is never held in memory)."""
     suffix: str
     """Its file type: ".pptx" (whatever PowerPoint flavour came in) or ".pdf"."""
     removed: tuple[str, ...]
@@ -573,6 +617,16 @@ class OfferedCopy:
     accessible: bool | None = None
     """PDF: whether it passes the PDF/UA-1 checks (the link says so when not); None for
     PowerPoint files, which no checker here reads."""
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (for small files and tests: a copy may hold a video)."""
+        return self.path.read_bytes()
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return self.path.stat().st_size
 
 
 @dataclass(frozen=True)

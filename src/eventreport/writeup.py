@@ -35,7 +35,7 @@ LINK_SCHEMES = ("https://", "http://", "mailto:")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 DIRECTIVES = ("slides", "download", "poll", "verse")
-SHOW_CHOICES = ("list", "table", "box")
+SHOW_CHOICES = ("list", "table", "box", "image")
 POLL_OPTIONS = (
     "poll", "question", "questions", "quote", "labels", "heading", "order", "session"
 )  # fmt: skip
@@ -216,7 +216,7 @@ class WriteupParser:
             return SlidesInsert(
                 deck=self._ref(options, "deck", self.decks, line, kind),
                 slides=self._numbers(options, "slides", line),
-                show=cast(Literal["list", "table", "box"], self._choice(options, line)),
+                show=cast(Literal["list", "table", "box", "image"], self._choice(options, line)),
                 line=line,
             )
         if kind == "download":

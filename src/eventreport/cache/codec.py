@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..hashing import file_digest
 from ..model import Block, Deck, OfferedCopy, PlacedText, PollExport
 
 
@@ -54,10 +55,13 @@ def load_poll(data: Any, path: Path) -> PollExport:
     return replace(export, source=path)
 
 
-def dump_copy(copy: OfferedCopy) -> Any:
-    """A publication copy's description as JSON data (its bytes go in a blob)."""
+def dump_copy(copy: OfferedCopy, folder: Path) -> Any:
+    """A publication copy's description as JSON data: its file by its place in `folder`
+    (the deck cache, where it was made) and its sha256."""
     converter = _converter()
     return {
+        "file": copy.path.relative_to(folder).as_posix(),
+        "sha256": file_digest(copy.path),
         "suffix": copy.suffix,
         "removed": list(copy.removed),
         "texts": converter.unstructure(copy.texts),
@@ -65,13 +69,21 @@ def dump_copy(copy: OfferedCopy) -> Any:
     }
 
 
-def load_copy(data: Any, blob: bytes) -> OfferedCopy:
-    """A publication copy from `dump_copy`'s data and its bytes."""
+def load_copy(data: Any, folder: Path) -> OfferedCopy:
+    """A publication copy from `dump_copy`'s data; raises when the data does not fit, or
+    when its file is gone from `folder` or no longer has the bytes it was made with."""
     converter = _converter()
-    if not isinstance(data, dict) or set(data) != {"suffix", "removed", "texts", "accessible"}:
+    keys = {"file", "sha256", "suffix", "removed", "texts", "accessible"}
+    if not isinstance(data, dict) or set(data) != keys:
         raise ValueError("not a publication copy")
+    name = converter.structure(data["file"], str)
+    path = (folder / name).resolve()
+    if ".." in Path(name).parts or not path.is_relative_to(folder.resolve()):
+        raise ValueError("the copy's file lies outside the cache")
+    if not path.is_file() or file_digest(path) != converter.structure(data["sha256"], str):
+        raise ValueError("the copy's file is gone or changed")
     return OfferedCopy(
-        data=blob,
+        path=path,
         suffix=converter.structure(data["suffix"], str),
         removed=converter.structure(data["removed"], tuple[str, ...]),
         texts=converter.structure(data["texts"], tuple[PlacedText, ...]),

@@ -14,6 +14,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from ..hashing import file_digest
 from ..limits import CACHE_TREE_FILES
 
 FORMAT = "eventreport-cache-1"
@@ -27,12 +28,6 @@ def key(*parts: object) -> str:
         text = f"{type(part).__name__}:{part!s}".encode()
         digest.update(len(text).to_bytes(8, "big") + text)
     return digest.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of the file's bytes, read in chunks (a deck with a video is gigabytes)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def tree_digest(folder: Path) -> str | None:

@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..hashing import file_digest
 from ..model import Deck, DeckSource, OfferedCopy, PollExport, PollSource
+from ..readers.decks.cache import DeckCache
 from . import codec
-from .digest import file_digest, key, program_digest, source_date_epoch
+from .digest import key, program_digest, source_date_epoch
 from .store import Entry, Store
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ class Cache:
     """Results kept in `folder` (build/.cache); None as the folder keeps nothing."""
 
     def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        """Where the results are kept; None: nowhere."""
         self.store = Store(folder) if folder is not None else None
         self.hits: list[str] = []
         """What was used from the cache in this build, e.g. "deck koraal"."""
@@ -58,14 +62,18 @@ class Cache:
             lambda entry: codec.load_poll(entry.payload, source.path),
         )
 
-    def copy(self, source: DeckSource, make: Callable[[], OfferedCopy]) -> OfferedCopy:
-        """The publication copy `make` returns, or the one it made before."""
+    def copy(
+        self, source: DeckSource, make: Callable[[], OfferedCopy], files: DeckCache
+    ) -> OfferedCopy:
+        """The publication copy `make` returns, or the one it made before. The copy's file
+        stays where `make` wrote it, in `files` (a deck with a video is never held in
+        memory); the entry names it and its sha256, and is used only while both hold."""
         return self._kept(
             f"copy {source.id}",
             lambda: (file_digest(source.path), source.title, source.include_hidden, source.notes),
             make,
-            lambda copy: (codec.dump_copy(copy), {"copy": copy.data}),
-            lambda entry: codec.load_copy(entry.payload, entry.blobs["copy"]),
+            lambda copy: (codec.dump_copy(copy, files.folder), {}),
+            lambda entry: codec.load_copy(entry.payload, files.folder),
         )
 
     def font(self, name: str, source: Path, make: Callable[[], bytes]) -> bytes:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .digest import file_digest, key, program_digest, source_date_epoch, tree_digest
+from ..hashing import file_digest
+from .digest import key, program_digest, source_date_epoch, tree_digest
 from .store import write_whole
 
 # Files in the output that other commands make (proofs/) are not the build's.

@@ -13,6 +13,7 @@ from lxml.etree import SubElement, _Element
 
 from ..assemble import assemble
 from ..build import TEMPLATES, copy_files
+from ..cache import Cache
 from ..errors import SourceError
 from ..house import load_house
 from ..manifest import load_event
@@ -20,6 +21,7 @@ from ..model import Event, ProofSettings, Report, Speaker
 from ..personal.review import review
 from ..proofstate.blocks import block_elements, session_blocks
 from ..proofstate.rounds import Round, load_rounds
+from ..readers.decks.cache import build_cache
 from ..render.html import page_context
 from ..render.pdf import LocalFetcher, write_pdf
 from ..templating import environment, render
@@ -140,7 +142,9 @@ def make_batch(
     event = load_event(event_dir)
     settings = _settings(event)
     house = load_house(templates, event_dir / "templates")
-    report = replace(assemble(event, progress), house=house)
+    report = replace(
+        assemble(event, progress, Cache(out_root / ".cache"), build_cache(out_root)), house=house
+    )
     # Proofs leave the house: personal data in them stops them as it stops a publish.
     review(report).require_clear("the proofs")
     env = environment(templates, event_dir / "templates")

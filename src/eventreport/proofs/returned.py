@@ -25,7 +25,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from ..errors import ProofFileError
-from ..readers._pdf_lines import _chars
+from ..readers.decks.pdf_lines import _chars
 from .identity import KEY, MarkLine, ProofMark, decode
 
 # Limits, each with its reason. A proof is well under 1 MB and has a few pages; a speaker

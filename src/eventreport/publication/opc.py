@@ -12,13 +12,14 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from lxml import etree
 
 from eventreport.limits import COPIED_PART
-from eventreport.readers._opc import Package as ReadPackage
-from eventreport.readers._opc import _resolve
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.decks.opc import Package as ReadPackage
+from eventreport.readers.decks.opc import _resolve
+from eventreport.readers.zipguard import SafeZip
 
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -152,12 +153,14 @@ class Package:
                     queue.append(link.target)
         return list(seen)
 
-    def write(self, main_type: tuple[str, str]) -> bytes:
-        """The package as zip bytes: only reachable parts; `main_type` is (part, type)."""
+    def write(self, main_type: tuple[str, str], out: BinaryIO | None = None) -> bytes:
+        """The package as zip bytes: only reachable parts; `main_type` is (part, type).
+        Given a file `out`, the package is written there instead (b"" is returned): a
+        deck's video is then copied through, never held whole."""
         parts = self.reachable()
         types = self._content_types(parts, main_type)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as archive:
+        target = out if out is not None else io.BytesIO()
+        with zipfile.ZipFile(target, "w") as archive:
             _put(archive, _TYPES, _serialise(types))
             for part in ["", *parts]:
                 rels = self._rels_with_targets(part, set(parts))
@@ -171,7 +174,7 @@ class Package:
                     _put(archive, part, _serialise(self._xml[part]))
                 else:
                     self._copy(archive, part)
-        return out.getvalue()
+        return target.getvalue() if isinstance(target, io.BytesIO) else b""
 
     def _copy(self, archive: zipfile.ZipFile, part: str) -> None:
         with archive.open(_info(part), "w") as member:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -25,8 +26,8 @@ from eventreport.model import PlacedText
 from eventreport.publication.cleaned import Cleaned
 from eventreport.publication.opc import R_NS, Link, Package, iter_r_ids
 from eventreport.publication.pictures import without_metadata
-from eventreport.readers._pptx_styles import NS, P
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.decks.pptx_styles import NS, P
+from eventreport.readers.zipguard import SafeZip
 
 A = NS["a"]
 MAIN_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
@@ -80,10 +81,16 @@ def clean_pptx(
     include_hidden: bool = False,
     notes: bool = False,
     archive: zipfile.ZipFile | None = None,
+    into: Path | None = None,
 ) -> Cleaned:
-    """The publication copy of the deck at `path`, titled `title`."""
+    """The publication copy of the deck at `path`, titled `title`: in `into` when given
+    (a file written part by part, so a video is never held whole), else in `data`."""
     with SafeZip(path, archive=archive) as safe:
-        return _Copy(Package(safe), title, include_hidden, notes).make()
+        copy = _Copy(Package(safe), title, include_hidden, notes)
+        if into is None:
+            return copy.make()
+        with into.open("wb") as out:
+            return copy.make(out)
 
 
 class _Copy:
@@ -97,7 +104,7 @@ class _Copy:
         self.result = Cleaned()
         self.places: dict[str, str] = {}
 
-    def make(self) -> Cleaned:
+    def make(self, out: BinaryIO | None = None) -> Cleaned:
         package = self.package
         main = next((x.target for x in package.links("") if x.kind == "officeDocument"), None)
         if main is None or not package.has(main):
@@ -113,7 +120,7 @@ class _Copy:
                 self._clear_references(part)
         self._pictures()
         self._collect_text()
-        self.result.data = package.write((main, MAIN_TYPE))
+        self.result.data = package.write((main, MAIN_TYPE), out)
         return self.result
 
     # --- what the package root and the presentation keep -----------------------------

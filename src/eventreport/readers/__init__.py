@@ -1,7 +1,8 @@
 """Read slide decks and poll exports into the model, choosing the reader by file content.
 
 `read_source` takes any supported file; `read_deck` and `read_poll` take one kind and say
-so when handed the other. Later formats register in `DECK_READERS` or `POLL_READERS`.
+so when handed the other. Later formats register in `DECK_READERS` or `POLL_READERS`;
+deck formats LibreOffice converts to PowerPoint first in `decks.convert.CONVERSIONS`.
 A reader's libraries load when a file of its kind is read, not before: a PowerPoint deck
 never loads PDFium, pypdf or openpyxl (issue 17: most of `invoke extract`'s time went on
 importing them).
@@ -17,9 +18,11 @@ from typing import Protocol, TypeVar
 
 from eventreport.errors import ReadError
 from eventreport.model import Deck, PollExport
-from eventreport.readers._csvbytes import looks_like_csv
-from eventreport.readers._sniff import Sniffed, ole2_message, sniff
-from eventreport.readers.polls import (
+from eventreport.readers.decks.cache import DeckCache
+from eventreport.readers.decks.convert import CONVERSIONS, read_converted
+from eventreport.readers.decks.pptx import read_pptx
+from eventreport.readers.polls.csvbytes import looks_like_csv
+from eventreport.readers.polls.tools import (
     CSV_TOOLS,
     TOOLS,
     WORKBOOK_TOOLS,
@@ -27,7 +30,7 @@ from eventreport.readers.polls import (
     read_xlsx_poll,
     tool_problem,
 )
-from eventreport.readers.pptx import read_pptx
+from eventreport.readers.sniff import Sniffed, ole2_message, sniff
 
 __all__ = [
     "DECK_READERS",
@@ -95,7 +98,7 @@ def _read_pdf(
     notes: bool = False,
     archive: zipfile.ZipFile | None = None,
 ) -> Deck:
-    from eventreport.readers.pdf import read_pdf  # PDFium and pypdf: for PDF decks only
+    from eventreport.readers.decks.pdf import read_pdf  # PDFium and pypdf: for PDF decks only
 
     return read_pdf(path, include_hidden=include_hidden, notes=notes, archive=archive)
 
@@ -129,22 +132,30 @@ def read_source(
     notes: bool = False,
     tool: str = "auto",
     session: int | None = None,
+    cache: DeckCache | None = None,
 ) -> Deck | PollExport:
     """Read a deck or a poll export; deck options and poll options apply to their kind."""
     sniffed = sniff(path)
     try:
         if _find(POLL_READERS, sniffed) is not None:
             return _read_poll(path, sniffed, tool, session)
-        return _read_deck(path, sniffed, include_hidden, notes)
+        return _read_deck(path, sniffed, include_hidden, notes, cache)
     finally:
         sniffed.close()
 
 
-def read_deck(path: Path, *, include_hidden: bool = False, notes: bool = False) -> Deck:
-    """Read a slide deck; hidden slides and speaker notes stay out unless asked for."""
+def read_deck(
+    path: Path,
+    *,
+    include_hidden: bool = False,
+    notes: bool = False,
+    cache: DeckCache | None = None,
+) -> Deck:
+    """Read a slide deck; hidden slides and speaker notes stay out unless asked for. A
+    deck LibreOffice must convert first is kept converted in `cache`, when given."""
     sniffed = sniff(path)
     try:
-        return _read_deck(path, sniffed, include_hidden, notes)
+        return _read_deck(path, sniffed, include_hidden, notes, cache)
     finally:
         sniffed.close()
 
@@ -158,10 +169,18 @@ def read_poll(path: Path, tool: str = "auto", *, session: int | None = None) -> 
         sniffed.close()
 
 
-def _read_deck(path: Path, sniffed: Sniffed, include_hidden: bool, notes: bool) -> Deck:
+def _read_deck(
+    path: Path, sniffed: Sniffed, include_hidden: bool, notes: bool, cache: DeckCache | None
+) -> Deck:
     deck = _find(DECK_READERS, sniffed)
     if deck is not None:
         return deck.read(path, include_hidden=include_hidden, notes=notes, archive=sniffed.archive)
+    conversion = next((c for c in CONVERSIONS.values() if c.matches(sniffed)), None)
+    if conversion is not None:
+        sniffed.close()  # LibreOffice gets its own copy
+        return read_converted(
+            path, conversion, include_hidden=include_hidden, notes=notes, cache=cache
+        )
     poll = _find(POLL_READERS, sniffed)
     if poll is not None:
         raise ReadError(
@@ -190,12 +209,16 @@ def _unsupported(path: Path, sniffed: Sniffed, save_as: str) -> ReadError:
     """The error for a file no reader takes, saying what would work."""
     if sniffed.is_ole2:
         return ReadError(path, ole2_message(path, save_as))
-    labels = [f.label for f in DECK_READERS.values()] + [f.label for f in POLL_READERS.values()]
+    labels = [
+        *(f.label for f in DECK_READERS.values()),
+        *(c.label for c in CONVERSIONS.values()),
+        *(f.label for f in POLL_READERS.values()),
+    ]
     supported = "; ".join(labels)
     if not sniffed.head:
         return ReadError(path, "the file is empty; get the file again")
     if b"application/vnd.oasis.opendocument" in sniffed.head:
-        what = "an OpenDocument file (LibreOffice .odp/.ods)"
+        what = "an OpenDocument file that is not a presentation (LibreOffice .ods, .odt)"
     elif sniffed.members is not None:
         what = "a zip file without a PowerPoint presentation or Excel workbook in it"
     else:

@@ -19,6 +19,7 @@ from .pdf_artifacts import (
 )
 from .pdf_figures import figure_boxes
 from .pdf_lists import markers_as_labels
+from .pdf_paint_order import pictures_in_reading_order
 from .structtree import StructTree, is_element, is_ref, kids
 from .tagmap import TagNotes
 
@@ -44,6 +45,7 @@ def finish_structure(pdf: pikepdf.Pdf, notes: TagNotes) -> None:
     figure_boxes(tree)
     tree.write_artifacts()
     print_links(pdf)
+    pictures_in_reading_order(tree)
 
 
 def add_lang(tree: StructTree, langs: dict[int, str]) -> None:

@@ -1,15 +1,14 @@
 """PDF decks: one page is one slide, with its title, lists and paragraphs.
 
-Across the deck, lines repeated on most pages (navigation bars, headers, footers) and
-slide numbers are dropped, and overlay frames (LaTeX beamer shows a frame several times,
-each page adding text) are folded into one slide.
+Across the deck, what repeats around the slides' own text (navigation bars and
+sidebars, running headers, footers, slide numbers: `pdf_chrome`) is dropped, and overlay
+frames (LaTeX beamer shows a frame several times, each page adding text) are folded
+into one slide.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -22,8 +21,9 @@ from pypdf.errors import DependencyError, PyPdfError
 from eventreport.errors import ReadError
 from eventreport.limits import DECK_SLIDES
 from eventreport.model import Deck, ListBlock, Paragraph, Slide
-from eventreport.readers._pdf_layout import is_rtl, page_structure
-from eventreport.readers._pdf_lines import Line, page_lines, pypdf_page_lines
+from eventreport.readers.decks.pdf_chrome import Chrome, Page
+from eventreport.readers.decks.pdf_layout import Measures, is_rtl, page_structure
+from eventreport.readers.decks.pdf_lines import Line, page_lines, pypdf_page_lines
 
 # pypdf (right-to-left pages only) raises its own errors for most damage, but plain ones
 # for some malformed objects.
@@ -32,17 +32,7 @@ _REMOVE_PASSWORD = (
     "open it with the password and save or print it to a new PDF without one, "
     "or ask the speaker for an unprotected copy"
 )
-# A line on at least half of the pages, from early to late in the deck, is chrome;
-# overlays repeat a frame's lines too, but only on a run of neighbouring pages.
-_REPEATED_SHARE = 0.5
-_REPEATED_SPREAD = 0.6
-_MIN_PAGES = 3
-_EDGE = 0.12  # of the page height: where headers, footers and slide numbers sit
-_PAGE_NUMBER = re.compile(r"^\d{1,4}(\s*(/|of|van|de|von)\s*\d{1,4})?$", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
 _OVERLAY_SHARE = 0.9
-
-Page = tuple[list[Line], float, float]
 
 
 def read_pdf(
@@ -66,12 +56,16 @@ def read_pdf(
         document.close()
     if any(is_rtl(lines) for lines, _, _ in pages):
         pages = _right_to_left(path, pages)
-    chrome = _repeated(pages)
+    chrome = Chrome(pages)
+    kept = [
+        [line for line in lines if not chrome.holds(line, width, height)]
+        for lines, width, height in pages
+    ]
+    measures = Measures(line for lines in kept for line in lines)
     slides = []
-    for number, (lines, width, height) in enumerate(pages, 1):
-        kept = [line for line in lines if not _is_chrome(line, height, chrome)]
-        title, blocks = page_structure(kept, width, height)
-        slides.append(Slide(number=number, title=title, hidden=False, blocks=blocks))
+    for number, (lines, (_, width, height)) in enumerate(zip(kept, pages, strict=True), 1):
+        title, blocks = page_structure(lines, width, height, measures)
+        slides.append(Slide(number=number, title=title, hidden=False, blocks=blocks, page=number))
     return Deck(source=path, format="pdf", slides=_fold_overlays(slides))
 
 
@@ -105,43 +99,38 @@ def _page(path: Path, document: pdfium.PdfDocument, index: int) -> Page:
 
 
 def _right_to_left(path: Path, pages: list[Page]) -> list[Page]:
-    """Right-to-left pages read again with pypdf, which keeps them in logical order."""
+    """Right-to-left pages read again with pypdf, which keeps them in logical order;
+    where each line stands comes from PDFium, which measures the glyphs."""
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
             reader.decrypt("")
-        return [
-            pypdf_page_lines(reader.pages[index]) if is_rtl(lines) else (lines, width, height)
-            for index, (lines, width, height) in enumerate(pages)
-        ]
+        read = []
+        for index, (lines, width, height) in enumerate(pages):
+            if is_rtl(lines):
+                logical, _, _ = pypdf_page_lines(reader.pages[index])
+                read.append((_measured(logical, lines), width, height))
+            else:
+                read.append((lines, width, height))
+        return read
     except (*_PDF_ERRORS, DependencyError):
         return pages  # PDFium read it: keep its text rather than fail
 
 
-def _key(line: Line) -> str:
-    # Digits vary on a repeated line ("3 / 31", a date): compare the rest.
-    return _DIGITS.sub("#", " ".join(line.text.split()).casefold())
-
-
-def _repeated(pages: list[Page]) -> frozenset[str]:
-    """Keys of lines that recur across the deck."""
-    if len(pages) < _MIN_PAGES:
-        return frozenset()
-    seen: dict[str, list[int]] = {}
-    for number, (lines, _, _) in enumerate(pages):
-        for key in {_key(line) for line in lines}:
-            seen.setdefault(key, []).append(number)
-    wanted = max(_MIN_PAGES, math.ceil(_REPEATED_SHARE * len(pages)))
-    return frozenset(
-        key
-        for key, numbers in seen.items()
-        if len(numbers) >= wanted and numbers[-1] - numbers[0] >= _REPEATED_SPREAD * len(pages)
-    )
-
-
-def _is_chrome(line: Line, height: float, repeated: frozenset[str]) -> bool:
-    at_edge = line.top < _EDGE * height or line.top > (1 - _EDGE) * height
-    return _key(line) in repeated or (at_edge and _PAGE_NUMBER.match(line.text) is not None)
+def _measured(logical: list[Line], measured: list[Line]) -> list[Line]:
+    """`logical` lines with the extent of the line of `measured` on the same baseline
+    that covers where each starts."""
+    for line in logical:
+        for other in measured:
+            reach = 0.5 * line.size
+            if (
+                abs(other.top - line.top) <= reach
+                and other.start - reach <= line.left <= other.right + reach
+            ):
+                line.start, line.right = other.start, other.right
+                line.left = line.text_left = other.start
+                break
+    return logical
 
 
 def _fold_overlays(slides: list[Slide]) -> tuple[Slide, ...]:

@@ -1,8 +1,8 @@
 """PowerPoint decks (.pptx, .ppsx, .pptm, .potx), recognised by content, read from the XML.
 
 The slide list, layouts, masters, charts and SmartArt are followed through the package's
-relationships; only the parts a slide uses are parsed (see `_opc`), through the limits of
-`_zipguard`.
+relationships; only the parts a slide uses are parsed (see `opc`), through the limits of
+`readers.zipguard`.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from lxml import etree
 from eventreport.errors import ReadError
 from eventreport.limits import DECK_SLIDES, SLIDE_PARAGRAPHS, SLIDE_SHAPES, SLIDE_TABLE_CELLS
 from eventreport.model import ChartBlock, Deck, DiagramBlock, Slide
-from eventreport.readers._opc import Package
-from eventreport.readers._pptx_chart import PointBudget, read_chart
-from eventreport.readers._pptx_diagram import read_diagram
-from eventreport.readers._pptx_shapes import R_ID, SlideReader, paragraph_text
-from eventreport.readers._pptx_styles import NS, A, Inheritance, P, ph_type, placeholder
-from eventreport.readers._xmlnum import whole
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.decks.opc import Package
+from eventreport.readers.decks.pptx_chart import PointBudget, read_chart
+from eventreport.readers.decks.pptx_diagram import read_diagram
+from eventreport.readers.decks.pptx_shapes import R_ID, SlideReader, paragraph_text
+from eventreport.readers.decks.pptx_styles import NS, A, Inheritance, P, ph_type, placeholder
+from eventreport.readers.decks.xmlnum import whole
+from eventreport.readers.text import web_address
+from eventreport.readers.zipguard import SafeZip
 
 _DEFAULT_HEIGHT = 6858000  # 7.5 in, PowerPoint's default slide height
 _BAND = 0.02  # of the slide height: tops closer than this count as one reading row
@@ -179,7 +180,7 @@ class _Related:
     def url(self, rel_id: str) -> str | None:
         """The external URL of a hyperlink; None for jumps inside the deck."""
         rel = self._rels.get(rel_id)
-        return rel.target if rel is not None and rel.external and rel.target else None
+        return web_address(rel.target) if rel is not None and rel.external and rel.target else None
 
     def chart(self, rel_id: str) -> ChartBlock | None:
         """The chart a graphic frame shows, or None when its part is missing."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from eventreport.errors import ReadError
-from eventreport.readers._zipguard import SAVE_AGAIN
+from eventreport.readers.zipguard import SAVE_AGAIN
 
 # The schema's integer types allow surrounding whitespace; 19 digits hold any xsd:long,
 # and the bound keeps int() from spending time on a string of a million digits. The

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from eventreport.errors import ReadError
-from eventreport.readers._zipguard import SafeZip
+from eventreport.readers.zipguard import SafeZip
 
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"

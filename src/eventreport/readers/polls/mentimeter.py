@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from eventreport.model import Option, PollExport, PollSession, Question, QuestionType, Response
-from eventreport.readers._sheet import Book, Row, Sheet, text, whole
+from eventreport.readers.polls.sheet import Book, Row, Sheet, text, whole
 from eventreport.textutil import without_controls
 
 NAME = "mentimeter"

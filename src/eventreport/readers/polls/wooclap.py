@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from eventreport.model import Option, PollExport, Question, QuestionType, Response
-from eventreport.readers._sheet import Book, Sheet, decimal, find_row, whole
+from eventreport.readers.polls.sheet import Book, Sheet, decimal, find_row, whole
 
 NAME = "wooclap"
 LABEL = "Wooclap results (.xlsx)"

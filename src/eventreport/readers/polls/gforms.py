@@ -6,8 +6,8 @@ The e-mail address column, when the form collects it, is skipped, never read.
 from __future__ import annotations
 
 from eventreport.model import PollExport
-from eventreport.readers._forms import FormsLayout, forms_mismatch, read_responses
-from eventreport.readers._sheet import Book, Sheet, find_row
+from eventreport.readers.polls.forms import FormsLayout, forms_mismatch, read_responses
+from eventreport.readers.polls.sheet import Book, Sheet, find_row
 
 NAME = "google-forms"
 LABEL = "Google Forms responses (.csv)"

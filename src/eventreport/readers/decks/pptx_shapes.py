@@ -1,4 +1,8 @@
-"""One slide's shape tree into a title, blocks in reading order, and links."""
+"""One slide's shape tree into a title, blocks in reading order, and links.
+
+Reading order: top to bottom in bands, left to right within a band; on a slide whose
+text is mostly in a right-to-left script (Hebrew, Arabic), right to left.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from eventreport.model import (
     Paragraph,
     TableBlock,
 )
-from eventreport.readers._pptx_styles import (
+from eventreport.readers.decks.pptx_styles import (
     CHROME_TYPES,
     NS,
     TITLE_TYPES,
@@ -31,8 +35,8 @@ from eventreport.readers._pptx_styles import (
     ph_type,
     placeholder,
 )
-from eventreport.readers._text import clean, one_line, unescape_office
-from eventreport.readers._xmlnum import coordinate, whole
+from eventreport.readers.decks.xmlnum import coordinate, whole
+from eventreport.readers.text import clean, one_line, right_to_left, unescape_office
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 R_ID = f"{{{_R}}}id"
@@ -63,7 +67,8 @@ Transform = tuple[float, float, float, float]
 _IDENTITY: Transform = (1.0, 1.0, 0.0, 0.0)
 _Ph: TypeAlias = "etree._Element | None"
 """A shape's placeholder element (`p:ph`), or None for a shape that is not one."""
-# A shape's top and left in slide space, the shape, and its placeholder element.
+# A shape's top and its left (on a right-to-left slide: its right edge, negated) in slide
+# space, the shape, and its placeholder element.
 _Placed = tuple[float, float, etree._Element, _Ph]
 _A_PPR = f"{{{A}}}pPr"
 _A_R = f"{{{A}}}r"
@@ -80,6 +85,7 @@ _SP_PR = f"{{{P}}}spPr"
 _P_XFRM = f"{{{P}}}xfrm"
 _A_XFRM = f"{{{A}}}xfrm"
 _A_OFF = f"{{{A}}}off"
+_A_EXT = f"{{{A}}}ext"
 
 
 @dataclass(frozen=True)
@@ -164,8 +170,10 @@ class SlideReader:
         self._related = related
         self._band = band
         self._links = _Links(related)
+        self._rtl = False
 
     def read(self, tree: etree._Element) -> SlideContent:
+        self._rtl = _right_to_left(tree)
         placed = list(self._walk(tree, _IDENTITY))
         title = None
         for index, (_, _, shape, ph) in enumerate(placed):
@@ -198,11 +206,14 @@ class SlideReader:
                 ph = placeholder(child)
                 if ph is not None and ph_type(ph) in CHROME_TYPES:
                     continue
-                x, y = self._offset(child, ph)
+                x, y, width = self._offset(child, ph)
                 sx, sy, tx, ty = transform
-                yield (sy * y + ty, sx * x + tx, child, ph)
+                left = sx * x + tx
+                # Mirrored: the shape whose right edge is furthest right comes first.
+                yield (sy * y + ty, -(left + sx * width) if self._rtl else left, child, ph)
 
-    def _offset(self, shape: etree._Element, ph: etree._Element | None) -> tuple[int, int]:
+    def _offset(self, shape: etree._Element, ph: etree._Element | None) -> tuple[int, int, int]:
+        """The shape's x and y, and on a right-to-left slide its width (else 0)."""
         # Direct child looks by qualified name: this runs for every shape of every slide,
         # and a namespaced path search costs several times more.
         sp_pr = first_child(shape, _SP_PR)
@@ -211,9 +222,14 @@ class SlideReader:
         if off is None and sp_pr is not None:
             xfrm = first_child(shape, _P_XFRM)
             off = first_child(xfrm, _A_OFF) if xfrm is not None else None
-        if off is not None:
-            return coordinate(off, "x", self._path), coordinate(off, "y", self._path)
-        return self._inherit.offset(ph) if ph is not None else (0, 0)
+        if off is not None and xfrm is not None:
+            ext = first_child(xfrm, _A_EXT) if self._rtl else None
+            width = coordinate(ext, "cx", self._path) if ext is not None else 0
+            return coordinate(off, "x", self._path), coordinate(off, "y", self._path), width
+        if ph is None:
+            return 0, 0, 0
+        x, y = self._inherit.offset(ph)
+        return x, y, self._inherit.width(ph) if self._rtl else 0
 
     def _reading_order(self, placed: list[_Placed]) -> list[tuple[etree._Element, _Ph]]:
         # Top to bottom in bands, left to right within a band: shapes side by side are
@@ -315,6 +331,11 @@ class SlideReader:
     def _text_of(shape: etree._Element, links: _Links | None = None) -> str:
         texts = (paragraph_text(p, links) for p in shape.findall("./p:txBody/a:p", NS))
         return "\n".join(t for t in texts if t)
+
+
+def _right_to_left(tree: etree._Element) -> bool:
+    """True when most letters of the slide's text are in a right-to-left script."""
+    return right_to_left("".join(t.text or "" for t in tree.iter(_A_T)))
 
 
 def _c_nv_pr(shape: etree._Element) -> etree._Element | None:

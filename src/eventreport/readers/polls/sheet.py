@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from eventreport.errors import ReadError
-from eventreport.readers._text import clean
+from eventreport.readers.text import clean
 
 Row = tuple[Any, ...]
 

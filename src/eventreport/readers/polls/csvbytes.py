@@ -17,7 +17,7 @@ from charset_normalizer import from_bytes
 
 from eventreport.errors import ReadError
 from eventreport.limits import MIB, POLL_FILE_BYTES
-from eventreport.readers._sheet import Sheet
+from eventreport.readers.polls.sheet import Sheet
 
 DELIMITERS = ",;\t"
 # A byte order mark settles the encoding; UTF-32's marks start like UTF-16's, so first.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eventreport.model import Option, PollExport, Question
-from eventreport.readers._sheet import Book, Sheet, whole
+from eventreport.readers.polls.sheet import Book, Sheet, whole
 
 NAME = "csv"
 LABEL = "a CSV file with the columns question, option, count"

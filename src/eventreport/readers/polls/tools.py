@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +12,18 @@ from lxml import etree
 
 from eventreport.errors import ReadError
 from eventreport.limits import POLL_CELLS, WORKBOOK_PART, WORKBOOK_TOTAL
-from eventreport.model import PollExport
-from eventreport.readers import csvpoll, gforms, kahoot, mentimeter, msforms, wooclap
-from eventreport.readers._csvbytes import read_csv
-from eventreport.readers._sheet import UNCALCULATED, Book, Sheet
-from eventreport.readers._sniff import damaged_zip_message
-from eventreport.readers._zipguard import SafeZip
+from eventreport.model import PollExport, Question
+from eventreport.readers.polls import csvpoll, gforms, kahoot, mentimeter, msforms, wooclap
+from eventreport.readers.polls.csvbytes import read_csv
+from eventreport.readers.polls.sheet import UNCALCULATED, Book, Sheet
+from eventreport.readers.sniff import damaged_zip_message
+from eventreport.readers.text import plain
+from eventreport.readers.zipguard import SafeZip
 
 # openpyxl is not made for hostile files: fuzzing (tests/test_fuzz_readers.py) finds damage
 # surfacing as LookupError (an XML declaration naming an unknown encoding), KeyError,
 # IndexError, ValueError and more, when opening and, in read-only mode, while reading rows.
-# Only openpyxl (and `_sheet`, which raises ReadError itself) runs inside these guards; the
+# Only openpyxl (and `sheet`, which raises ReadError itself) runs inside these guards; the
 # tools' readers run after, so a bug there is still not called damage.
 _OPENPYXL_ERRORS = (Exception,)
 
@@ -182,12 +183,12 @@ def _uncalculated(workbook: Any, ws: Any) -> list[tuple[int, int]]:
 
 def _read(book: Book, tool: str, session: int | None) -> PollExport:
     if tool != "auto":
-        return TOOLS[tool].read(book, session)
+        return _plain_labels(TOOLS[tool].read(book, session))
     tried: list[str] = []
     for name, candidate in TOOLS.items():
         why = candidate.mismatch(book)
         if why is None:
-            return candidate.read(book, session)
+            return _plain_labels(candidate.read(book, session))
         tried.append(f"{name}: {why}")
     if book.names:
         sheets = ", ".join(f"'{s}'" for s in book.names)
@@ -197,4 +198,23 @@ def _read(book: Book, tool: str, session: int | None) -> PollExport:
     raise book.fail(
         f"{what}; known tools: {', '.join(TOOLS)}. Tried {'; '.join(tried)}. Use the tool's "
         "own results export, unchanged, or a CSV file with the columns question, option, count"
+    )
+
+
+def _plain_labels(export: PollExport) -> PollExport:
+    """The export with its title, questions and options as the words they show: tools
+    keep the markup of their editors in them (Kahoot: `Realist<br>`). Answers the
+    audience typed stay as typed."""
+
+    def question(q: Question) -> Question:
+        options = tuple(replace(o, label=plain(o.label)) for o in q.options)
+        return replace(q, title=plain(q.title), options=options)
+
+    return replace(
+        export,
+        title=plain(export.title) if export.title is not None else None,
+        questions=tuple(question(q) for q in export.questions),
+        sessions=tuple(
+            replace(s, questions=tuple(question(q) for q in s.questions)) for s in export.sessions
+        ),
     )

@@ -14,8 +14,8 @@ from pathlib import Path
 from lxml import etree
 
 from eventreport.model import DiagramBlock, DiagramItem
-from eventreport.readers._pptx_shapes import paragraph_text
-from eventreport.readers._xmlnum import whole
+from eventreport.readers.decks.pptx_shapes import paragraph_text
+from eventreport.readers.decks.xmlnum import whole
 
 DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"

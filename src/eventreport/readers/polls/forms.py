@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from eventreport.model import Option, PollExport, Question, QuestionType, Response
-from eventreport.readers._sheet import Book, Sheet, moment
+from eventreport.readers.polls.sheet import Book, Sheet, moment
 
 _RATING = range(0, 11)
 _MAX_CHOICES = 12  # more different answers than this is open text

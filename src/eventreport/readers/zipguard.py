@@ -17,7 +17,7 @@ from lxml import etree
 
 from eventreport.errors import ReadError
 from eventreport.limits import DECK_PART, DECK_TOTAL, MIB, ZIP_MEMBERS
-from eventreport.readers._sniff import ZIP_ERRORS, damaged_zip_message
+from eventreport.readers.sniff import ZIP_ERRORS, damaged_zip_message
 
 # The reasons for each limit are in limits.py.
 MAX_PART = DECK_PART
@@ -164,7 +164,7 @@ def parse_xml(data: bytes, path: Path, name: str) -> etree._Element:
     """Parse one part's bytes; `path` and `name` say where, for the error."""
     try:
         # The part name as the document's URL lets a reader name the part of any element
-        # it finds damaged later (see `_xmlnum`) without carrying the name alongside.
+        # it finds damaged later (see `decks.xmlnum`) without carrying the name alongside.
         root = etree.fromstring(data, PARSER, base_url=name)
     except etree.XMLSyntaxError as exc:
         raise ReadError(

@@ -28,6 +28,8 @@ class Sniffed:
     """Zip member names, or None when the file is not a zip."""
     archive: zipfile.ZipFile | None = None
     """The zip, left open for the reader: its directory is then read once, not twice."""
+    path: Path | None = None
+    """The file, for a format check that must look further than the first bytes."""
 
     def close(self) -> None:
         """Close the zip, if the reader did not."""
@@ -63,12 +65,12 @@ def sniff(path: Path) -> Sniffed:
             path, f"cannot open the file ({exc.strerror}); check that you may read it"
         ) from None
     if not head.startswith(_ZIP_MAGICS):
-        return Sniffed(head, None)
+        return Sniffed(head, None, path=path)
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_ERRORS:
         raise ReadError(path, damaged_zip_message()) from None
-    return Sniffed(head, frozenset(archive.namelist()), archive)
+    return Sniffed(head, frozenset(archive.namelist()), archive, path)
 
 
 def damaged_zip_message() -> str:
@@ -89,7 +91,8 @@ def ole2_message(path: Path, save_as: str) -> str:
     if "EncryptionInfo".encode("utf-16-le") in data:
         why = "it is password-protected"
     else:
-        why = "it is password-protected or in the pre-2007 .ppt/.xls format"
+        # A pre-2007 PowerPoint file is read (decks/convert.py) before it gets here.
+        why = "it is password-protected or in the pre-2007 .xls or .doc format"
     return (
         f"encrypted or legacy Office file: {why}; open it in PowerPoint or Excel and "
         f"save it as {save_as} without a password"

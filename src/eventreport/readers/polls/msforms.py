@@ -6,8 +6,8 @@ Names and e-mail addresses sit in their own columns; they are skipped, never rea
 from __future__ import annotations
 
 from eventreport.model import PollExport
-from eventreport.readers._forms import FormsLayout, forms_mismatch, read_responses
-from eventreport.readers._sheet import Book, Sheet, find_row
+from eventreport.readers.polls.forms import FormsLayout, forms_mismatch, read_responses
+from eventreport.readers.polls.sheet import Book, Sheet, find_row
 
 NAME = "microsoft-forms"
 LABEL = "Microsoft Forms responses (.xlsx)"

@@ -8,7 +8,7 @@ from typing import Literal
 
 from lxml import etree
 
-from eventreport.readers._xmlnum import coordinate
+from eventreport.readers.decks.xmlnum import coordinate
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -155,6 +155,14 @@ class Inheritance:
             if off is not None:
                 return coordinate(off, "x", self._path), coordinate(off, "y", self._path)
         return (0, 0)
+
+    def width(self, ph: etree._Element) -> int:
+        """The width a placeholder without its own size takes from layout or master."""
+        for base in self.bases(ph):
+            ext = base.find("./p:spPr/a:xfrm/a:ext", NS)
+            if ext is not None:
+                return coordinate(ext, "cx", self._path)
+        return 0
 
 
 def _bullet_in(ppr: etree._Element | None) -> Bullet | None:

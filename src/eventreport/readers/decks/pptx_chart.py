@@ -12,9 +12,9 @@ from lxml import etree
 
 from eventreport.limits import CHART_POINTS, DECK_CHART_POINTS
 from eventreport.model import ChartBlock, ChartSeries
-from eventreport.readers._numfmt import shown
-from eventreport.readers._text import one_line
-from eventreport.readers._xmlnum import part_error, whole
+from eventreport.readers.decks.numfmt import shown
+from eventreport.readers.decks.xmlnum import part_error, whole
+from eventreport.readers.text import one_line
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -1,0 +1,228 @@
+"""LibreOffice, run on a deck from outside without trusting it.
+
+Each run gets a private folder holding a copy of the deck, its output and a fresh user
+profile, so nothing of the machine's own LibreOffice set-up is used or changed, two runs
+never share state, and the deck's original path is never handed over. LibreOffice runs
+inside a bubblewrap sandbox (Debian's `bubblewrap`): no network, and of the file system
+only the programs and fonts (/usr, a few files of /etc, read-only) and that private
+folder. A deck can link pictures from an address or another file, and LibreOffice
+fetches them when it opens the deck (checked: a linked picture on 127.0.0.1 is
+requested); in the sandbox there is nothing to reach. The profile also sets macro
+security to "very high" and turns macros off (LibreOffice does not run a document's
+macros when it converts headless anyway). The process gets a cap on its address space,
+its output file size and core dumps, and is killed, with everything it started, when
+its time is up (limits.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from eventreport.errors import ReadError
+from eventreport.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_OUTPUT, LIBREOFFICE_SECONDS
+
+# Settings written into each private profile (the org.openoffice.Office.Common schema
+# of LibreOffice 7.4): macro security "very high" and macros off, links to anything
+# outside the document blocked.
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""  # noqa: E501  (one setting a line, as LibreOffice writes them)
+_FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
+MISSING = (
+    "LibreOffice is not installed on this machine, and it is needed for this; run"
+    " `bash scripts/setup.sh` (it installs Debian's libreoffice-impress-nogui)"
+)
+NO_SANDBOX = (
+    "LibreOffice runs on decks from outside only inside a sandbox, and bubblewrap (the"
+    " sandbox) is not installed; run `bash scripts/setup.sh` (it installs Debian's"
+    " bubblewrap)"
+)
+# What LibreOffice may see of the machine, read-only: its programs, libraries and fonts
+# under /usr, the few files of /etc it reads. Nothing else (no home folder, no /tmp).
+_VISIBLE = (
+    "/usr", "/etc/fonts", "/etc/libreoffice", "/etc/ld.so.cache", "/etc/passwd",
+    "/etc/alternatives", "/var/cache/fontconfig",
+)  # fmt: skip
+_TOP_LINKS = ("/bin", "/sbin", "/lib", "/lib64")
+
+
+def program() -> str | None:
+    """The LibreOffice command, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@functools.cache
+def version() -> str:
+    """LibreOffice's version ("LibreOffice 7.4.7.2 40(Build:2)"); part of every cache key,
+    so a new LibreOffice draws the slides anew."""
+    command = program()
+    if command is None:
+        return "none"
+    with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
+        done = subprocess.run(
+            [command, f"-env:UserInstallation={Path(folder).as_uri()}", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=LIBREOFFICE_SECONDS,
+            env=_environment(Path(folder)),
+            check=False,
+        )
+    return done.stdout.strip() or "unknown"
+
+
+@contextmanager
+def converted(
+    source: Path, suffix: str, target: str, *, shown_as: Path, what: str, seconds: float = 0
+) -> Iterator[Path]:
+    """The deck at `source` (of file type `suffix`, e.g. ".odp") converted by LibreOffice
+    to `target`, a --convert-to argument ("pptx", or "pdf:impress_pdf_Export:{...}"): a
+    file that lasts as long as the block. Errors name `shown_as` and say `what` was being
+    done ("converting it to PowerPoint"); `seconds` adds to the time limit for work that
+    grows with the deck (slides drawn)."""
+    command = program()
+    if command is None:
+        raise ReadError(shown_as, f"{MISSING}; or save the deck as .pptx or PDF")
+    sandbox = shutil.which("bwrap")
+    if sandbox is None:
+        raise ReadError(shown_as, f"{NO_SANDBOX}; or save the deck as .pptx or PDF")
+    with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
+        work = Path(folder)
+        profile = work / "profile" / "user"
+        profile.mkdir(parents=True)
+        (profile / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        copy = work / "in" / f"deck{suffix}"
+        copy.parent.mkdir()
+        shutil.copyfile(source, copy)
+        out = work / "out"
+        arguments = [
+            *_sandboxed(sandbox, work),
+            command,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            *_FLAGS,
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(copy),
+        ]
+        limit = LIBREOFFICE_SECONDS + seconds
+        code, errors = _run(arguments, work, limit, shown_as, what)
+        produced = sorted(out.glob("deck.*")) if out.is_dir() else []
+        if code != 0 or not produced:
+            raise ReadError(shown_as, _failed(code, errors, what))
+        yield produced[0]
+
+
+def _sandboxed(sandbox: str, work: Path) -> list[str]:
+    """The bubblewrap command that runs what follows it with no network and only the
+    programs, fonts and `work` to see."""
+    arguments = [sandbox, "--unshare-all", "--die-with-parent", "--new-session"]
+    for folder in _VISIBLE:
+        arguments += ["--ro-bind-try", folder, folder]
+    for top in _TOP_LINKS:
+        path = Path(top)
+        if path.is_symlink():  # merged /usr (Debian 12): /lib -> usr/lib
+            arguments += ["--symlink", str(path.readlink()), top]
+        elif path.is_dir():
+            arguments += ["--ro-bind", top, top]
+    return [
+        *arguments,
+        *("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"),
+        *("--bind", str(work), str(work), "--chdir", str(work)),
+    ]
+
+
+def _run(
+    arguments: list[str], work: Path, limit: float, shown_as: Path, what: str
+) -> tuple[int, str]:
+    """Run LibreOffice in its own process group; kill the group when time is up."""
+    process = subprocess.Popen(
+        arguments,
+        cwd=work,
+        env=_environment(work),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # Only resource limits run between fork and exec: no lock is taken there.
+        preexec_fn=_limit_child,
+    )
+    try:
+        _, errors = process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        raise ReadError(
+            shown_as,
+            f"LibreOffice did not finish {what} within {limit:.0f} s, and was stopped; the"
+            " file may be damaged, or far larger than a presentation needs. Open it in"
+            " PowerPoint, Keynote or LibreOffice and save it again as .pptx, or ask the"
+            " speaker for the file again",
+        ) from None
+    except BaseException:
+        _kill(process)
+        raise
+    finally:
+        _kill(process)  # whatever LibreOffice started and left behind
+    return process.returncode, errors.decode("utf-8", "replace")
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    process.wait()
+
+
+def _limit_child() -> None:
+    """In the child, before LibreOffice starts: its address space, the size of any file
+    it writes, no core dump."""
+    resource.setrlimit(resource.RLIMIT_AS, (LIBREOFFICE_MEMORY, LIBREOFFICE_MEMORY))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIBREOFFICE_OUTPUT, LIBREOFFICE_OUTPUT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _environment(work: Path) -> dict[str, str]:
+    """A plain environment: the private folder as home and for temporary files, no
+    display, no proxy settings."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TZ")}
+    return {**keep, "HOME": str(work), "TMPDIR": str(work), "SAL_USE_VCLPLUGIN": "svp"}
+
+
+def _failed(code: int, errors: str, what: str) -> str:
+    """What to say when LibreOffice ended without output."""
+    if "bwrap:" in errors:
+        detail = next(line for line in errors.splitlines() if "bwrap:" in line)
+        return (
+            f"the sandbox LibreOffice runs in could not start ({detail.strip()[:160]}), so"
+            f" {what} was not done; this machine must allow user namespaces (Debian does"
+            " by default; see docs/security.md)"
+        )
+    if code < 0 and -code in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT):
+        why = "it stopped (the file may need more memory than a presentation does)"
+    else:
+        detail = next(
+            (line.strip() for line in errors.splitlines() if "Error" in line or "error" in line),
+            "",
+        )
+        why = f"it gave no result ({detail[:160]})" if detail else "it gave no result"
+    return (
+        f"LibreOffice could not finish {what}: {why}; the file may be damaged or not a"
+        " presentation. Open it in PowerPoint, Keynote or LibreOffice and save it again as"
+        " .pptx, or ask the speaker for the file again"
+    )
