@@ -100,11 +100,14 @@ class Outcome:
 
 
 # Runs invoke as `python -m invoke` would, then reports the process's peak memory (its own
-# and any child's) on the last line of stderr, where `run` takes it off again.
+# and any child's) on the last line of stderr, where `run` takes it off again. Its own peak is
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child of a grown
+# pytest process would report pytest's size as its own.
 _WRAPPER = """
-import atexit, resource, runpy, sys
+import atexit, re, resource, runpy, sys
 def _peak():
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open("/proc/self/status") as status:
+        own = int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     sys.stderr.write(f"\\nPEAK-KIB {max(own, kids)}\\n")
 atexit.register(_peak)
