@@ -81,6 +81,15 @@ CHART_POINTS = 100_000
 DECK_CHART_POINTS = 1_000_000
 """Data points in all of one deck's charts."""
 
+# --- The PDF of a large report (render/inparts.py) --------------------------------------------
+PDF_WHOLE_BYTES = 300_000
+"""Characters of print page rendered in one piece: the PDF engine holds about 0.75 MiB
+for each thousand (the 2,000-slide page of 1.1 million took 836 MiB); a longer page is
+rendered in parts, each session starting on a new page."""
+PDF_PART_BYTES = 150_000
+"""Characters of print page in one part: about 180 MiB in the PDF engine's process."""
+
+
 # --- Publication copies of decks (docs/privacy.md) -----------------------------------------
 COPIED_PART = 2**30
 """One part copied as it is into the copy offered for download (a video): within the
