@@ -367,16 +367,27 @@ def _set_attribute(tag: str, name: str, value: str) -> str:
     return f'{tag[:-closing]} {name}="{escaped}"{tag[-closing:]}'
 
 
+def _parsed(html: str) -> Element | None:
+    """The page's elements; None when they do not nest cleanly."""
+    tree = _Tree(html)
+    tree.feed(html)
+    tree.close()
+    return tree.root if tree.ok and len(tree.stack) == 1 else None
+
+
+def nests_cleanly(html: str) -> bool:
+    """True when every element of `html` is closed, in order (void elements aside)."""
+    return _parsed(html) is not None
+
+
 def plan(html: str) -> PagePlan | None:
     """Where the print page `html` can be cut; None when it is not shaped as the report's
     templates make it (then it is rendered whole). `PagePlan.unsupported` says why a
     page of that shape still cannot be cut."""
-    tree = _Tree(html)
-    tree.feed(html)
-    tree.close()
-    if not tree.ok or len(tree.stack) != 1:
+    document = _parsed(html)
+    if document is None:
         return None
-    root = tree.root.find("html")
+    root = document.find("html")
     head = root.find("head") if root else None
     body = root.find("body") if root else None
     main = body.find("main") if body else None
@@ -414,15 +425,15 @@ def plan(html: str) -> PagePlan | None:
 
 
 def _find_units(main: Element) -> list[Unit]:
-    """The sessions in `main`: its `<section>` children, and the sections inside a group
-    (a section holding sections, a heading before them). Content between two sessions
-    goes with the one before it."""
+    """The sessions in `main`: its `<section>` children, and in a group (a `<section
+    class="group">`, as report.html writes one) the `<section class="session">`s. Content
+    between two sessions goes with the one before it."""
     units: list[Unit] = []
     sections = [c for c in main.children if c.tag == "section"]
     for index, section in enumerate(sections):
         after = sections[index + 1].start if index + 1 < len(sections) else section.end
-        inner = [c for c in section.children if c.tag == "section"]
-        if not inner:
+        inner = [c for c in section.children if c.tag == "section" and _has_class(c, "session")]
+        if not _has_class(section, "group") or not inner:
             units.append(Unit(section.start, after, None, False, False, section))
             continue
         for number, session in enumerate(inner):
@@ -431,6 +442,10 @@ def _find_units(main: Element) -> list[Unit]:
             first, last = number == 0, number + 1 == len(inner)
             units.append(Unit(start, end, section, first, last, section if first else session))
     return units
+
+
+def _has_class(element: Element, name: str) -> bool:
+    return name in element.attrs.get("class", "").split()
 
 
 def _unsupported(found: PagePlan, everything: list[Element]) -> str | None:
@@ -443,7 +458,7 @@ def _unsupported(found: PagePlan, everything: list[Element]) -> str | None:
     if problem := style_problem(css):
         return problem
     front = found.front_end()
-    toc = [e for e in everything if "toc" in e.attrs.get("class", "").split()]
+    toc = [e for e in everything if _has_class(e, "toc")]
     if any(e.start >= front for e in toc):
         return "its table of contents is not at its start"
     if found.title.start >= front:
