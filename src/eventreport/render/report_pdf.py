@@ -4,11 +4,14 @@ or for a large report in parts joined afterwards (`render/inparts.py`)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..limits import PDF_PART_BYTES, PDF_WHOLE_BYTES
 from .engine import PdfEngine
 from .rendered import Rendered
-from .split import PagePlan, plan
+
+if TYPE_CHECKING:
+    from .split import PagePlan
 
 
 def make_pdf(
@@ -34,6 +37,8 @@ def in_parts(html: str) -> tuple[PagePlan, list[list[int]]] | None:
     the cut does not allow (render/split.py)."""
     if len(html) <= PDF_WHOLE_BYTES:
         return None
+    from .split import plan
+
     found = plan(html)
     if found is None or found.unsupported is not None:
         return None
