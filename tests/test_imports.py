@@ -85,12 +85,16 @@ def test_reading_a_workbook_never_loads_numpy(project: Path) -> None:
 
 
 def test_without_hides_a_module_only_inside_the_block() -> None:
-    name = "colorsys"  # installed with Python, loaded by nothing here
-    assert name not in sys.modules
-    with without(name), pytest.raises(ImportError):
-        importlib.import_module(name)
-    assert importlib.import_module(name).__name__ == name  # importable again after it
-    del sys.modules[name]
+    name = "colorsys"  # installed with Python; set aside here if something loaded it
+    loaded_before = sys.modules.pop(name, None)
+    try:
+        with without(name), pytest.raises(ImportError):
+            importlib.import_module(name)
+        assert importlib.import_module(name).__name__ == name  # importable again after it
+    finally:
+        sys.modules.pop(name, None)
+        if loaded_before is not None:
+            sys.modules[name] = loaded_before
     with without("json"):
         assert importlib.import_module("json") is sys.modules["json"]  # loaded: left as is
 
