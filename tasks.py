@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import sys
@@ -137,6 +138,9 @@ def build(
             print(f"  {rel}  ({human_size(out.size, 'en')}{pages})")
         if strict and result.warnings:
             raise Exit(f"--strict: {len(result.warnings)} warning(s), see above.", code=1)
+    # Done: the interpreter's last garbage collection would only walk what the builds
+    # made (0.07 s of a 2 s build).
+    gc.freeze()
 
 
 @task(

@@ -4,6 +4,8 @@ heavy modules it loaded, from sys.modules."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE, SAMPLE_SLUG, copy_sample
+
+from eventreport.imports import without
 
 HEAVY = ("openpyxl", "pypdfium2", "pypdf", "weasyprint", "pikepdf", "numpy", "page", "jinja2",
          "markdown_it", "phonenumbers", "fontTools", "cattrs")  # fmt: skip
@@ -70,9 +74,37 @@ def test_extract_loads_a_readers_libraries_when_its_file_needs_them(project: Pat
     assert "openpyxl" in loaded(project, "extract", str(poll))
 
 
+def test_reading_a_workbook_never_loads_numpy(project: Path) -> None:
+    # openpyxl imports numpy whenever it is installed (it is, for outloud), only to accept
+    # numpy numbers written into a sheet; reading an export never needs it.
+    assert importlib.util.find_spec("numpy") is not None
+    poll = SAMPLE / "polls" / "mentimeter-resultaten.xlsx"
+    found = loaded(project, "extract", str(poll))
+    assert "openpyxl" in found
+    assert "numpy" not in found
+
+
+def test_without_hides_a_module_only_inside_the_block() -> None:
+    name = "colorsys"  # installed with Python; set aside here if something loaded it
+    loaded_before = sys.modules.pop(name, None)
+    try:
+        with without(name), pytest.raises(ImportError):
+            importlib.import_module(name)
+        assert importlib.import_module(name).__name__ == name  # importable again after it
+    finally:
+        sys.modules.pop(name, None)
+        if loaded_before is not None:
+            sys.modules[name] = loaded_before
+    with without("json"):
+        assert importlib.import_module("json") is sys.modules["json"]  # loaded: left as is
+
+
 def test_a_build_with_nothing_to_do_loads_nothing_heavy(project: Path) -> None:
     first = loaded(project, "build")
-    assert {"weasyprint", "openpyxl", "jinja2"} <= first
+    # The build's own process reads the sources; WeasyPrint runs in the PDF engine's
+    # process (render/engine.py), and numpy nowhere.
+    assert {"openpyxl", "jinja2"} <= first
+    assert not {"weasyprint", "numpy"} & first
     assert loaded(project, "build") == set()
     assert (project / "build" / f".{SAMPLE_SLUG}.built.json").is_file()
 

@@ -17,7 +17,8 @@ from .textutil import human_size
 from .workspace import PROOFS, event_lock, staging, swap_in
 
 if TYPE_CHECKING:
-    from .render.pdf import Rendered
+    from .render.engine import PdfEngine
+    from .render.rendered import Rendered
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
@@ -96,8 +97,12 @@ def build(
         outputs = _outputs(out_root / slug, slug, {w.path: w.pages for w in record.written})
         seconds = time.perf_counter() - started
         return BuildResult(slug, outputs, seconds, record.warnings, unchanged=True)
-    result = _build(event_dir, out_root, templates, progress, final, force, base_url, version,
-                    pdf, Cache(folder))  # fmt: skip
+    from .render.engine import pdf_engine
+
+    # The PDF engine starts importing on the other core while the sources are read.
+    with pdf_engine(pdf) as engine:
+        result = _build(event_dir, out_root, templates, progress, final, force, base_url,
+                        version, pdf, Cache(folder), engine)  # fmt: skip
     uptodate.remember(out_root, result.slug, inputs, _pages(result), result.warnings)
     return replace(result, seconds=time.perf_counter() - started)
 
@@ -113,6 +118,7 @@ def _build(
     version: int | None,
     with_pdf: bool,
     kept: Cache,
+    engine: PdfEngine | None = None,
 ) -> BuildResult:
     # Imported here, not at the top: a build with nothing to do loads none of them.
     from .assemble import assemble
@@ -159,7 +165,8 @@ def _build(
             pdf = stage / f"{event.slug}.pdf"
             html = render_page(env, report, "print", **links)
             roots = [stage, event_dir, templates]
-            pages[pdf.name] = kept.pdf(html, roots, pdf, partial(_write_pdf, html, roots, pdf))
+            make = partial(_write_pdf, html, roots, pdf, engine)
+            pages[pdf.name] = kept.pdf(html, roots, pdf, make)
             # The page links its PDF with the size and pages a reader is about to download.
             size = human_size(pdf.stat().st_size, event.language)
             facts = {"href": pdf.name, "size": size, "pages": pages[pdf.name]}
@@ -175,10 +182,12 @@ def _build(
     return BuildResult(event.slug, _outputs(target, event.slug, pages), 0.0, tuple(warnings))
 
 
-def _write_pdf(html: str, roots: list[Path], target: Path) -> Rendered:
-    from .render.pdf import write_pdf  # WeasyPrint: only when a PDF is made
+def _write_pdf(
+    html: str, roots: list[Path], target: Path, engine: PdfEngine | None = None
+) -> Rendered:
+    from .render.report_pdf import make_pdf
 
-    return write_pdf(html, roots[0], roots[1:], target)
+    return make_pdf(engine, html, roots[0], roots[1:], target)
 
 
 def _unused_writeups(event: Event) -> list[str]:

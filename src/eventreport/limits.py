@@ -96,6 +96,15 @@ LIBREOFFICE_OUTPUT = 1024 * MIB
 CONVERTED_BYTES = 512 * MIB
 """A deck handed to LibreOffice (.ppt, .odp, .key): real ones with video are 100-200 MB."""
 
+# --- The PDF of a large report (render/inparts.py) --------------------------------------------
+PDF_WHOLE_BYTES = 300_000
+"""Characters of print page rendered in one piece: the PDF engine holds about 0.75 MiB
+for each thousand (the 2,000-slide page of 1.1 million took 836 MiB); a longer page is
+rendered in parts, each session starting on a new page."""
+PDF_PART_BYTES = 150_000
+"""Characters of print page in one part: about 180 MiB in the PDF engine's process."""
+
+
 # --- Publication copies of decks (docs/privacy.md) -----------------------------------------
 COPIED_PART = 2**30
 """One part copied as it is into the copy offered for download (a video): within the

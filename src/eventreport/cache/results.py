@@ -27,7 +27,7 @@ from .digest import key, program_digest, source_date_epoch
 from .store import Entry, Store
 
 if TYPE_CHECKING:
-    from ..render.pdf import Rendered
+    from ..render.rendered import Rendered
 
 T = TypeVar("T")
 

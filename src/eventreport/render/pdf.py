@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pikepdf
@@ -15,6 +15,7 @@ from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
 from .pdf_tags import finish_structure
+from .rendered import Rendered as Rendered  # still importable from here
 from .tagmap import TagNotes, noting
 
 # The page is rendered as if it lay here, whatever folder it is made in: WeasyPrint names
@@ -22,16 +23,6 @@ from .tagmap import TagNotes, noting
 # make every PDF depend on the (unique, temporary) folder it was made in, and would put
 # the build machine's folder names into a published file.
 VIRTUAL_BASE = "file:///eventreport/"
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A PDF just written."""
-
-    pages: int
-    """Its page count."""
-    fetched: list[Path] = field(default_factory=list)
-    """Every file the engine read for it (the build cache checks them before reuse)."""
 
 
 class LocalFetcher(URLFetcher):  # type: ignore[misc]
@@ -106,17 +97,40 @@ def render_tagged(html: str, base: Path, allowed: list[Path], target: Path) -> T
     return _render(html, LocalFetcher([base, *allowed], base=base), target)
 
 
-def _render(html: str, fetcher: LocalFetcher, target: Path) -> TagNotes:
+def render_part(
+    html: str,
+    base: Path,
+    allowed: list[Path],
+    target: Path,
+    named: Path,
+    finisher: Callable[[Any, Any], None],
+) -> tuple[TagNotes, list[Path]]:
+    """As `render_tagged`, for a part of a report (render/inparts.py): `finisher` sees
+    WeasyPrint's laid-out document before it is written, errors name the report's PDF
+    `named`. Returns the notes and the files the engine read."""
+    fetcher = LocalFetcher([base, *allowed], base=base)
+    return _render(html, fetcher, target, named, finisher), fetcher.fetched
+
+
+def _render(
+    html: str,
+    fetcher: LocalFetcher,
+    target: Path,
+    named: Path | None = None,
+    finisher: Callable[[Any, Any], None] | None = None,
+) -> TagNotes:
+    source = named or target
+    extra = {"finisher": finisher} if finisher is not None else {}
     try:
-        with _errors_fail(target), noting() as notes:
+        with _errors_fail(source), noting() as notes:
             document = weasyprint.HTML(string=html, base_url=VIRTUAL_BASE, url_fetcher=fetcher)
-            document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
+            document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True, **extra)
     except weasyprint.urls.FatalURLFetchingError as exc:
-        raise RenderError(target, f"a resource could not be used: {exc.__cause__ or exc}") from None
+        raise RenderError(source, f"a resource could not be used: {exc.__cause__ or exc}") from None
     if not notes.noted:
         # The notes come from a private WeasyPrint function; an upgrade that renames it
         # must fail loudly rather than quietly skip the post-pass.
-        raise RenderError(target, "no structure was noted while tagging; is WeasyPrint 70?")
+        raise RenderError(source, "no structure was noted while tagging; is WeasyPrint 70?")
     return notes
 
 

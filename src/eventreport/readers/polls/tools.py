@@ -11,6 +11,7 @@ from typing import Any
 from lxml import etree
 
 from eventreport.errors import ReadError
+from eventreport.imports import without
 from eventreport.limits import POLL_CELLS, WORKBOOK_PART, WORKBOOK_TOTAL
 from eventreport.model import PollExport, Question
 from eventreport.readers.polls import csvpoll, gforms, kahoot, mentimeter, msforms, wooclap
@@ -96,8 +97,9 @@ def _load_workbook(path: Path) -> Book:
         advice="Export the results from the poll tool again.",
     ) as guarded:
         guarded.check_all()
-    # openpyxl (and numpy, where installed) load here, when a workbook is read (issue 17).
-    from openpyxl import load_workbook
+    # openpyxl loads here, when a workbook is read (issue 17); never numpy through it.
+    with without("numpy"):
+        from openpyxl import load_workbook
 
     with path.open("rb") as fh:
         try:
