@@ -5,24 +5,22 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
-from .assemble import assemble, copy_targets
+from .assemble import copy_targets
 from .errors import display_path
-from .house import load_house
-from .manifest import load_event
 from .model import Event, Report
 from .personal.review import review
 from .proofstate.blocks import session_blocks
 from .proofstate.rounds import require_approval
+from .reading import read_event
 from .render.fonts import write_fonts
 from .render.html import render_page
 from .render.pdf import write_pdf
-from .templating import environment
 from .textutil import human_size
 from .workspace import PROOFS, event_lock, staging, swap_in
 
@@ -80,17 +78,16 @@ def build(
     started = time.perf_counter()
     event_dir, out_root, templates = event_dir.resolve(), out_root.resolve(), templates.resolve()
     progress("reading event.yaml and the session texts")
-    event = load_event(event_dir)
-    house = load_house(templates, event_dir / "templates")
-    report = replace(assemble(event, progress), house=house)
+    # Every problem in the sources is raised here, all together; nothing is written yet.
+    report, env = read_event(event_dir, templates, progress).checked()
+    event = report.event
 
     # Everything is read and checked; from here on only the model is rendered.
-    env = environment(templates, event_dir / "templates")
     links: dict[str, Any] = {
         "link_base": f"{base_url}{event.slug}/" if base_url else "",
         "version": version,
     }
-    warnings = _unused_writeups(event)
+    warnings = unused_writeups(event)
     progress("scanning what is published for personal data")
     scan = review(report)
     if final:
@@ -118,7 +115,7 @@ def build(
     return BuildResult(event.slug, _outputs(target, event.slug), seconds, tuple(warnings))
 
 
-def _unused_writeups(event: Event) -> list[str]:
+def unused_writeups(event: Event) -> list[str]:
     """Session files no session names: text someone wrote that the report leaves out."""
     used = {s.source.resolve() for s in event.sessions}
     return [
