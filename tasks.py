@@ -103,6 +103,33 @@ def new(c: Context, slug: str, from_: str | None = None) -> None:
 @task(
     help={
         "event": EVENT_HELP,
+        "strict": "fail on warnings too (for CI and careful final checks)",
+    }
+)
+def check(c: Context, event: str | None = None, strict: bool = False) -> None:
+    """Find every mistake in the sources at once, without writing anything.
+
+    Usage: invoke check [--event SLUG] [--strict]
+    """
+    _package()
+    from eventreport.check import check_event
+
+    base_url = str(c.config.get("eventreport", {}).get("base_url") or "")
+    found = []
+    for folder in _events(event):
+        print(f"Checking {folder.name}")
+        with _stops_cleanly("Check stopped", None):
+            found.append(check_event(folder, progress=_step, base_url=base_url))
+        print("\n".join(found[-1].lines()))
+    if any(f.problems for f in found):
+        raise Exit(code=1)
+    if strict and any(f.warnings for f in found):
+        raise Exit("--strict: there are warnings, see above.", code=1)
+
+
+@task(
+    help={
+        "event": EVENT_HELP,
         "final": "the version to publish: refuses while a session is not approved",
         "force": "with --final: go ahead without every approval (the output says so)",
         "strict": "fail when there are warnings (for CI and careful final checks)",
@@ -366,4 +393,6 @@ def clean(c: Context) -> None:
         print("Removed build/.")
 
 
-namespace = Collection(new, preview, build, proofs, publish, extract, test, bench, lint, clean)
+namespace = Collection(
+    new, check, preview, build, proofs, publish, extract, test, bench, lint, clean
+)

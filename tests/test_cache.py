@@ -162,7 +162,7 @@ def test_the_same_bytes_without_cache_from_a_cold_cache_and_from_a_warm_one(
     # Another output folder: no record of a build there, so this one is made, from the cache.
     build(event_dir, tmp_path / "warm", cache=shared, progress=steps.append)
     assert made.take() == set()
-    assert any("6 decks as read, 6 publication copies, 1 poll export as read, 1 PDF" in s
+    assert any("6 decks as read, 1 poll export as read, 6 publication copies, 1 PDF" in s
                for s in steps), steps  # fmt: skip
     without = tree(tmp_path / "none" / SAMPLE_SLUG)
     assert tree(tmp_path / "cold" / SAMPLE_SLUG) == without

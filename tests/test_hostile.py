@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import olefile
 import pytest
@@ -231,13 +232,16 @@ def project(prepared: Path, tmp_path: Path) -> Project:
     return Project(tmp_path / "copy" / "project")
 
 
-def refused(project: Project, outcome: Outcome, *fragments: str, before: object) -> None:
-    """Exit 1, the message (file and what is wrong), no traceback, nothing changed, within
-    the time and memory bounds, and nothing from outside the event folder shown."""
+def refused(
+    project: Project, outcome: Outcome, *fragments: str, before: object, said: str = "err"
+) -> None:
+    """Exit 1, the message (file and what is wrong) on stderr (or `said`), no traceback,
+    nothing changed, within the time and memory bounds, and nothing from outside the
+    event folder shown."""
     assert outcome.code == 1, outcome.text
     assert "Traceback" not in outcome.text
     for fragment in fragments:
-        assert fragment in outcome.err, (fragment, outcome.err)
+        assert fragment in getattr(outcome, said), (fragment, outcome.text)
     assert OUTSIDE_TEXT not in outcome.text
     assert project.state() == before
     assert not list((project.root / "build").glob(f".{SLUG}.*.partial"))
@@ -788,6 +792,58 @@ def test_hostile_source_is_refused(project: Project, name: str) -> None:
     refused(project, outcome, *fragments, before=before)
 
 
+# A check reads with the same code as a build (reading.py), then goes on past a problem and
+# renders the templates too. One case of each kind of input and limit shows that it stops
+# them as promptly as a build, and writes nothing; all of them would add two minutes.
+CHECKED = (
+    "yaml_alias_bomb", "yaml_deep_nesting", "yaml_too_big", "deck_zip_bomb",
+    "deck_hundred_thousand_shapes", "deck_external_entity", "deck_is_a_link_outside",
+    "poll_sheet_bomb", "poll_csv_too_big", "picture_decompression_bomb", "svg_entities",
+    "markdown_too_big", "session_file_is_a_link_outside", "template_writes_without_end",
+    "template_runs_a_command", "house_logo_svg_with_script",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_check_finds_each_kind_of_hostile_source(project: Project, name: str) -> None:
+    mutation, fragments = CASES[name]
+    before = project.state()
+    mutation(project)
+    outcome = run(project.root, "check", "--event", SLUG)
+    refused(project, outcome, *fragments, before=before, said="out")
+    assert "ev cannot be built yet" in outcome.out
+
+
+def test_check_lists_a_zip_bomb_with_the_other_mistakes(project: Project) -> None:
+    before = project.state()
+    CASES["deck_zip_bomb"][0](project)
+    project.yaml("speakers: [anna]", "speakers: [anna, piet]")
+    project.session(
+        "Tekst.\n\n```slides\ndeck: talk\nslides: 1\n```\n\n"
+        "```poll\npoll: menti\nquestion: 9\n```\n"
+    )
+    outcome = run(project.root, "check", "--event", SLUG)
+    refused(project, outcome, "speaker 'piet' is not listed", before=before, said="out")
+    assert "3 problems, by file and line:" in outcome.out
+    # The bomb is one problem; reading stopped for that deck only (the poll was read).
+    assert outcome.out.count("zip bomb") == 1
+    assert "The ```slides``` block at sources/ev/sessions/welkom.md, line 3, uses it" in outcome.out
+    assert "sources/ev/sessions/welkom.md: line 8: poll 'menti' has no question '9'" in outcome.out
+
+
+def test_check_stops_at_an_alias_bomb_in_event_yaml(project: Project) -> None:
+    # Nothing else can be read without event.yaml: that one problem, at once.
+    before = project.state()
+    CASES["yaml_alias_bomb"][0](project)
+    project.session("# Een kop die niet mag\n")
+    outcome = run(project.root, "check", "--event", SLUG)
+    refused(
+        project, outcome, "event.yaml: line 2", "expand to more than", before=before, said="out"
+    )
+    assert "1 problem, by file and line:" in outcome.out
+    assert "welkom.md" not in outcome.out
+
+
 def test_there_are_at_least_forty_cases() -> None:
     assert len(CASES) >= 40
 
@@ -1120,6 +1176,12 @@ def test_clean_keeps_a_publish_folder_inside_build(project: Project) -> None:
     assert not (project.root / "build" / SLUG).exists()
 
 
+_ENDLESS = (
+    '{% extends "default:report.html" %}{% block body %}{% for i in range(100000) %}'
+    "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endblock %}"
+)
+
+
 def test_a_template_that_never_ends_is_stopped(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1129,11 +1191,7 @@ def test_a_template_that_never_ends_is_stopped(
     from eventreport.errors import RenderError
 
     monkeypatch.setattr(templating, "TEMPLATE_SECONDS", 2)
-    project.write(
-        "templates/report.html",
-        '{% extends "default:report.html" %}{% block body %}{% for i in range(100000) %}'
-        "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endblock %}",
-    )
+    project.write("templates/report.html", _ENDLESS)
     before = project.state()
     started = time.perf_counter()
     with pytest.raises(RenderError) as caught:
@@ -1141,6 +1199,34 @@ def test_a_template_that_never_ends_is_stopped(
     assert time.perf_counter() - started < 10
     assert "rendering took more than 2 s" in caught.value.message
     assert caught.value.path == project.event.resolve() / "templates" / "report.html"
+    assert project.state() == before
+
+
+def test_a_check_meets_a_template_that_never_ends_once(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A check renders the page for screen and print; the time limit must not be met twice.
+    from eventreport import reading, templating
+    from eventreport.check import check_event
+
+    monkeypatch.setattr(templating, "TEMPLATE_SECONDS", 2)
+    rendered: list[str] = []
+    render_page = reading.render_page
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        rendered.append(args[2])
+        return render_page(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "render_page", counted)
+    project.write("templates/report.html", _ENDLESS)
+    before = project.state()
+    started = time.perf_counter()
+    found = check_event(project.event)
+    assert time.perf_counter() - started < 10
+    assert rendered == ["screen"]  # stopped there: print is not tried after it
+    (problem,) = found.problems
+    assert "rendering took more than 2 s" in problem.error.message
+    assert problem.error.path == project.event.resolve() / "templates" / "report.html"
     assert project.state() == before
 
 

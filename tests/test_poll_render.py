@@ -27,6 +27,7 @@ from eventreport.build import build
 from eventreport.errors import SourceError
 from eventreport.manifest import load_event
 from eventreport.model import PollView
+from eventreport.problems import ProblemsError
 from eventreport.render.html import render_page
 from eventreport.templating import environment
 
@@ -322,12 +323,21 @@ def test_unknown_tool_in_event_yaml_names_event_yaml(tmp_path: Path) -> None:
     root = write_poll_event(tmp_path)
     yaml = root / "event.yaml"
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("google-forms", "slido"), "utf-8")
-    with pytest.raises(SourceError) as caught:
+    with pytest.raises(ProblemsError) as caught:
         assemble(load_event(root))
-    assert caught.value.path == yaml
-    assert caught.value.message.startswith(
+    # One problem; the blocks that use the poll are noted under it, not called unknown.
+    (problem,) = caught.value.problems
+    assert problem.error.path == yaml
+    assert problem.error.message.startswith(
         "poll 'forms': unknown poll tool 'slido'; use auto or one of: mentimeter, wooclap,"
     )
+    session = root / "sessions" / "zaal.md"
+    lines = [
+        n for n, ln in enumerate(session.read_text("utf-8").splitlines(), 1) if ln == "poll: forms"
+    ]
+    assert lines and len(problem.unchecked) == len(lines)
+    for note, line in zip(problem.unchecked, lines, strict=True):
+        assert f"sessions/zaal.md, line {line - 1}, uses it and was not checked" in note
 
 
 # --- The PDF ---------------------------------------------------------------------------

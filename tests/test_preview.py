@@ -215,15 +215,19 @@ def test_a_template_edit_rebuilds_too(running: Running) -> None:
 
 def test_a_mistake_from_the_start_is_shown_and_the_preview_stops_cleanly(project: Path) -> None:
     session = project / "sources" / SLUG / "sessions" / "welkom.md"
-    session.write_text("```slides\ndeck: geen\nslides: 1\n```\n", encoding="utf-8")
+    session.write_text("```slides\ndeck: geen\nslides: 1\n```\n\n# Kop\n", encoding="utf-8")
     preview = start(project)  # the only event: no --event needed
     try:
         preview.wait_for("Preview of ev")
         with urllib.request.urlopen(preview.address, timeout=30) as response:
             body = response.read().decode("utf-8")
         assert "The report cannot be built" in body
-        where = "sources/ev/sessions/welkom.md: line 2:"
-        assert f"{where} deck &#x27;geen&#x27; is not declared" in body
+        # Every mistake, each in its own item, as a build lists them.
+        assert "2 mistakes in the sources of ev, by file and line:" in body
+        where = '<li class="problem">sources/ev/sessions/welkom.md: line'
+        assert f"{where} 2: deck &#x27;geen&#x27; is not declared" in body
+        assert f"{where} 6: a &#x27;#&#x27; heading here would compete" in body
+        assert body.count('<li class="problem">') == 2
         code, output = preview.stop()
     finally:
         if preview.process.poll() is None:

@@ -30,6 +30,7 @@ from pypdf import PdfReader
 from eventreport.build import build
 from eventreport.errors import ConfigError, MailError, SourceError
 from eventreport.manifest import load_event
+from eventreport.problems import ProblemsError
 from eventreport.proofs.document import make_proofs
 from eventreport.proofs.identity import KEY, decode
 from eventreport.proofs.sending import send_proofs
@@ -164,10 +165,13 @@ def test_speaker_addresses_are_validated_with_their_line(tmp_path: Path) -> None
             EVENT.replace("anna.devries@example.org", bad).replace("\n    ", "\n"),
             encoding="utf-8",
         )
-        with pytest.raises(SourceError, match=re.escape(said)) as caught:
+        # One problem; the session naming the speaker is noted under it, not failed again.
+        with pytest.raises(ProblemsError, match=re.escape(said)) as caught:
             load_event(root)
+        (problem,) = caught.value.problems
         line = next(i for i, t in enumerate(yaml.read_text().splitlines(), 1) if bad in t)
-        assert caught.value.location == f"line {line}"
+        assert problem.error.location == f"line {line}"
+        assert "names this speaker; it was checked without them" in problem.unchecked[0]
     yaml.write_text(
         EVENT.replace("communicatie@example.org", "communicatie").replace("\n    ", "\n")
     )

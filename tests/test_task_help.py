@@ -61,7 +61,7 @@ def test_the_list_reads_like_a_menu(project: Path) -> None:
         for line in listed.splitlines()[2:]
         if line[:2] == "  " and line[2] != " "
     }
-    staff = ["new", "preview", "build", "proofs", "publish", "extract", "clean"]
+    staff = ["new", "check", "preview", "build", "proofs", "publish", "extract", "clean"]
     developers = ["test", "lint", "bench"]
     assert set(lines) == set(staff + developers)
     for name in developers:

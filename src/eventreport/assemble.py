@@ -27,6 +27,7 @@ from .model import (
     SlidesView,
 )
 from .pollview import poll_view
+from .problems import Problems, block_note
 from .publication import offered_copy
 from .readers import read_deck, read_poll
 from .readers.decks.cache import DeckCache, temporary_cache
@@ -94,15 +95,29 @@ def assemble(
     progress: Callable[[str], None] = lambda _: None,
     cache: Cache | None = None,
     files: DeckCache | None = None,
+    problems: Problems | None = None,
 ) -> Report:
-    """Resolve every insert; any reference to a missing slide or question fails here.
+    """Resolve every insert; a reference to a missing slide or question is a problem here.
+
     Decks and polls as read come from `cache` while unchanged; slides shown as pictures are
-    drawn into `files` (or found there): the build's, or a temporary one."""
+    drawn into `files` (or found there): the build's, or a temporary one. Each deck, poll
+    export and insert is resolved on its own: with `problems`, every mistake is recorded
+    there and what it stops is left out of the Report; without, all of them are raised
+    together.
+    """
+    found = Problems() if problems is None else problems
     sources = Sources(event, progress, cache, files)
     for deck in event.decks.values():
-        sources.deck(deck)  # read every declared deck, so a broken one fails the build
-    owners = _deck_owners(event)
-    report_sessions = [_session(event, s, sources, owners) for s in event.sessions]
+        # Every declared deck is read, so a broken one fails the build even when unused.
+        with found.each(skips=("deck", deck.id)):
+            sources.deck(deck)
+    for poll in _polls_used(event):
+        with found.each(skips=("poll", poll.id)):
+            sources.poll(poll)
+    owners = _deck_owners(event, found)
+    report_sessions = [_session(event, s, sources, owners, found) for s in event.sessions]
+    if problems is None:
+        found.raise_if_any()
     downloads = {
         part.deck.id: part
         for rs in report_sessions
@@ -116,7 +131,13 @@ def assemble(
     )
 
 
-def _deck_owners(event: Event) -> dict[str, str]:
+def _polls_used(event: Event) -> list[PollSource]:
+    """The poll exports some ```poll``` block shows, in the order declared."""
+    used = {p.poll for s in event.sessions for p in s.parts if isinstance(p, PollInsert)}
+    return [poll for poll in event.polls.values() if poll.id in used]
+
+
+def _deck_owners(event: Event, problems: Problems) -> dict[str, str]:
     """Which session offers each downloadable deck: where it is placed, or first used."""
     owners: dict[str, str] = {}
     for session in event.sessions:
@@ -127,37 +148,56 @@ def _deck_owners(event: Event) -> dict[str, str]:
         for part in session.parts:
             if isinstance(part, SlidesInsert):
                 owners.setdefault(part.deck, session.id)
+    # A session or block left out for a mistake may be the one that uses a deck.
+    unknown = problems.any_skipped("session") or problems.any_skipped("block")
     for deck in event.decks.values():
-        if deck.id not in owners:
-            raise SourceError(
-                event.root / "event.yaml",
-                f"deck '{deck.id}' is declared but no session uses it; add a ```download```"
-                " or ```slides``` block to a session, or remove the deck",
+        if deck.id not in owners and not unknown:
+            problems.add(
+                SourceError(
+                    event.root / "event.yaml",
+                    f"deck '{deck.id}' is declared but no session uses it; add a"
+                    " ```download``` or ```slides``` block to a session, or remove the deck",
+                )
             )
     return owners
 
 
 def _session(
-    event: Event, session: Session, sources: Sources, owners: dict[str, str]
+    event: Event,
+    session: Session,
+    sources: Sources,
+    owners: dict[str, str],
+    problems: Problems,
 ) -> ReportSession:
     parts: list[ReportPart] = []
     placed: set[str] = set()
+
+    def unread(kind: str, name: str, block: str, line: int) -> bool:
+        # A deck or poll export that could not be read is one problem, not one per block.
+        return problems.skipped(kind, name, block_note(block, session.source, line))
+
     for part in session.parts:
-        if isinstance(part, SlidesInsert):
-            parts.append(_slides(event, session, part, sources))
-        elif isinstance(part, PollInsert):
-            export = sources.poll(event.polls[part.poll])
-            parts.append(poll_view(event, session, part, export, len(parts)))
-        elif isinstance(part, DownloadInsert):
-            deck = event.decks[part.deck]
-            parts.append(_download(deck, sources.copy(deck), event.language))
-            placed.add(part.deck)
-        else:
-            parts.append(part)
+        with problems.each():
+            if isinstance(part, SlidesInsert):
+                if not unread("deck", part.deck, "slides", part.line):
+                    parts.append(_slides(event, session, part, sources))
+            elif isinstance(part, PollInsert):
+                if not unread("poll", part.poll, "poll", part.line):
+                    export = sources.poll(event.polls[part.poll])
+                    parts.append(poll_view(event, session, part, export, len(parts)))
+            elif isinstance(part, DownloadInsert):
+                placed.add(part.deck)
+                if not unread("deck", part.deck, "download", part.line):
+                    deck = event.decks[part.deck]
+                    parts.append(_download(deck, sources.copy(deck), event.language))
+            else:
+                parts.append(part)
     for deck_id, owner in owners.items():
         deck = event.decks[deck_id]
-        if owner == session.id and deck.download and deck_id not in placed:
-            parts.append(_download(deck, sources.copy(deck), event.language))
+        offered = owner == session.id and deck.download and deck_id not in placed
+        if offered and not problems.skipped("deck", deck_id):
+            with problems.each():
+                parts.append(_download(deck, sources.copy(deck), event.language))
     return ReportSession(
         session=session,
         speakers=tuple(event.speakers[s] for s in session.speakers),

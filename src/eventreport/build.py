@@ -121,30 +121,23 @@ def _build(
     engine: PdfEngine | None = None,
 ) -> BuildResult:
     # Imported here, not at the top: a build with nothing to do loads none of them.
-    from .assemble import assemble
-    from .house import load_house
-    from .manifest import load_event
     from .personal.review import review
     from .proofstate.blocks import session_blocks
     from .proofstate.rounds import require_approval
-    from .readers.decks.cache import DeckCache
+    from .reading import read_event
     from .render.html import render_page
-    from .templating import environment
 
     progress("reading event.yaml and the session texts")
-    event = load_event(event_dir)
-    house = load_house(templates, event_dir / "templates")
-    # What LibreOffice and PDFium make of decks is kept as files beside the cache's entries.
-    files = DeckCache(kept.folder / "slides") if kept.folder is not None else None
-    report = replace(assemble(event, progress, kept, files), house=house)
+    # Every problem in the sources is raised here, all together; nothing is written yet.
+    report, env = read_event(event_dir, templates, progress, cache=kept).checked()
+    event = report.event
 
     # Everything is read and checked; from here on only the model is rendered.
-    env = environment(templates, event_dir / "templates")
     links: dict[str, Any] = {
         "link_base": f"{base_url}{event.slug}/" if base_url else "",
         "version": version,
     }
-    warnings = _unused_writeups(event)
+    warnings = unused_writeups(event)
     progress("scanning what is published for personal data")
     scan = review(report)
     if final:
@@ -190,7 +183,7 @@ def _write_pdf(
     return make_pdf(engine, html, roots[0], roots[1:], target)
 
 
-def _unused_writeups(event: Event) -> list[str]:
+def unused_writeups(event: Event) -> list[str]:
     """Session files no session names: text someone wrote that the report leaves out."""
     used = {s.source.resolve() for s in event.sessions}
     return [

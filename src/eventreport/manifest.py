@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SourceError
+from .errors import SourceError, display_path
 from .limits import MARKDOWN_BYTES
 from .model import (
     DeckSource,
@@ -19,6 +20,7 @@ from .model import (
     Session,
     Speaker,
 )
+from .problems import ANY, Problems
 from .readers import tool_problem
 from .safepath import OutsideError, inside
 from .textutil import without_controls
@@ -39,10 +41,14 @@ DECK_SUFFIXES = (".pptx", ".ppsx", ".pptm", ".pdf", ".ppt", ".pps", ".odp", ".ke
 
 
 class _Fields:
-    """Typed access to one YAML mapping, failing with the file and the key's line."""
+    """Typed access to one YAML mapping, failing with the file and the key's line; with
+    `problems`, `only` records each unknown key there and goes on."""
 
-    def __init__(self, path: Path, data: Mapping, what: str) -> None:
+    def __init__(
+        self, path: Path, data: Mapping, what: str, problems: Problems | None = None
+    ) -> None:
         self.path, self.data, self.what = path, data, what
+        self.problems = problems
 
     def fail(self, key: str | None, message: str) -> SourceError:
         line = self.data.line_of(key) if key else self.data.line
@@ -53,7 +59,10 @@ class _Fields:
             if key not in allowed:
                 near = _closest(key, allowed)
                 hint = f"did you mean '{near}'?" if near else f"use {', '.join(sorted(allowed))}"
-                raise self.fail(key, f"'{key}' is not a field of {self.what}; {hint}")
+                error = self.fail(key, f"'{key}' is not a field of {self.what}; {hint}")
+                if self.problems is None:
+                    raise error
+                self.problems.add(error)
 
     def text(self, key: str, required: bool = True) -> str | None:
         value = self.data.get(key)
@@ -102,8 +111,26 @@ class _Fields:
         return value
 
 
-def load_event(root: Path) -> Event:
-    """Read and validate `root/event.yaml` and every session file it names."""
+def load_event(root: Path, problems: Problems | None = None) -> Event:
+    """Read and validate `root/event.yaml` and every session file it names.
+
+    Each entry, session file and block is checked on its own: with `problems`, every
+    mistake is recorded there and the Event holds what could be read (only an event.yaml
+    that cannot be read at all raises); without, all of them are raised together.
+    """
+    found = Problems() if problems is None else problems
+    event = _read_event(root, found)
+    if problems is None:
+        found.raise_if_any()
+    return event
+
+
+# Stand-ins for values whose mistake is recorded: they only fill the model that a check
+# renders to find template mistakes; a build stops before anything is written.
+_NO_DATE = dt.date(1970, 1, 1)
+
+
+def _read_event(root: Path, problems: Problems) -> Event:
     try:
         path = inside(root, "event.yaml")
     except OutsideError as exc:
@@ -111,40 +138,49 @@ def load_event(root: Path) -> Event:
     data = load_file(path)
     if not isinstance(data, Mapping):
         raise SourceError(path, "must hold 'key: value' lines (title:, date:, sessions:, ...)")
-    top = _Fields(path, data, "event.yaml")
+    top = _Fields(path, data, "event.yaml", problems)
     top.only(EVENT_KEYS)
+    # A misspelt key ('plaace:') is one mistake, not also a missing 'place:'.
+    misspelt = {_closest(key, EVENT_KEYS) for key in data if key not in EVENT_KEYS}
     for key in REQUIRED:
-        if key not in data:
-            raise SourceError(path, f"'{key}:' is missing; see docs/sources.md for an example")
-    language = top.text("language")
+        if key not in data and key not in misspelt:
+            problems.add(
+                SourceError(path, f"'{key}:' is missing; see docs/sources.md for an example")
+            )
+
+    def text(key: str, default: str = "") -> str:
+        # A required key that is missing was reported just above, once.
+        return problems.attempt(lambda: str(top.text(key)), default) if key in data else default
+
+    language = text("language", LANGUAGES[0])
     if language not in LANGUAGES:
-        raise top.fail("language", f"language '{language}' is not supported; use nl or en")
-    organiser = top.text("organiser")
-    assert organiser is not None
-    speakers = _speakers(path, top)
-    decks = _decks(path, root, top)
-    polls = _polls(path, root, top)
-    sessions = _sessions(path, root, top, speakers, decks, polls)
-    closing = top.text("closing", required=False)
-    parser = WriteupParser(path, root, 2, tuple(decks), tuple(polls))
+        problems.add(top.fail("language", f"language '{language}' is not supported; use nl or en"))
+        language = LANGUAGES[0]
+    organiser = text("organiser")
+    speakers = _speakers(path, top, problems)
+    decks = _decks(path, root, top, problems)
+    polls = _polls(path, root, top, problems)
+    sessions = _sessions(path, root, top, speakers, decks, polls, problems)
+    closing = problems.attempt(lambda: top.text("closing", required=False), None)
+    parser = WriteupParser(path, root, 2, tuple(decks), tuple(polls), problems)
     return Event(
-        slug=_slug(root),
+        slug=problems.attempt(lambda: _slug(root), root.name),
         root=root,
-        title=str(top.text("title")),
-        date=_date(top),
-        place=str(top.text("place")),
+        title=text("title"),
+        date=problems.attempt(lambda: _date(top), _NO_DATE) if "date" in data else _NO_DATE,
+        place=text("place"),
         organiser=organiser,
         language=language,
-        lead=str(top.text("lead")),
+        lead=text("lead"),
         speakers=speakers,
         sessions=sessions,
         decks=decks,
         polls=polls,
-        links=_links(path, top),
+        links=_links(path, top, problems),
         closing=parser.render_inline_block(closing, data.line_of("closing")) if closing else None,
-        credits=top.text("credits", required=False),
-        author=top.text("author", required=False) or organiser,
-        proofs=_proofs(path, top),
+        credits=problems.attempt(lambda: top.text("credits", required=False), None),
+        author=problems.attempt(lambda: top.text("author", required=False), None) or organiser,
+        proofs=problems.attempt(lambda: _proofs(path, top), None),
     )
 
 
@@ -216,55 +252,68 @@ def _address(fields: _Fields, key: str, required: bool = False) -> str | None:
     return value
 
 
-def _speakers(path: Path, top: _Fields) -> dict[str, Speaker]:
+def _speakers(path: Path, top: _Fields, problems: Problems) -> dict[str, Speaker]:
     result: dict[str, Speaker] = {}
-    table = top.mapping("speakers")
+    table = _table(top, "speakers", "speaker", problems)
     for key, value in table.items():
-        fields = _entry(path, table, key, value, "a speaker")
-        fields.only({"name", "role", "organisation", "email"})
-        result[key] = Speaker(
-            id=key,
-            name=str(fields.text("name")),
-            role=fields.text("role", required=False),
-            organisation=fields.text("organisation", required=False),
-            email=_address(fields, "email"),
-        )
+        with problems.each(skips=("speaker", key)):
+            fields = _entry(path, table, key, value, "a speaker")
+            fields.only({"name", "role", "organisation", "email"})
+            result[key] = Speaker(
+                id=key,
+                name=str(fields.text("name")),
+                role=fields.text("role", required=False),
+                organisation=fields.text("organisation", required=False),
+                email=_address(fields, "email"),
+            )
     return result
 
 
-def _decks(path: Path, root: Path, top: _Fields) -> dict[str, DeckSource]:
+def _decks(path: Path, root: Path, top: _Fields, problems: Problems) -> dict[str, DeckSource]:
     result: dict[str, DeckSource] = {}
-    table = top.mapping("decks")
+    table = _table(top, "decks", "deck", problems)
     for key, value in table.items():
-        fields = _entry(path, table, key, value, "a deck")
-        fields.only(DECK_KEYS)
-        file = _file(fields, root, DECK_SUFFIXES)
-        result[key] = DeckSource(
-            id=key,
-            path=file,
-            title=fields.text("title", required=False) or file.stem,
-            include_hidden=fields.flag("include_hidden", False),
-            notes=fields.flag("notes", False),
-            download=fields.flag("download", True),
-        )
+        with problems.each(skips=("deck", key)):
+            fields = _entry(path, table, key, value, "a deck")
+            fields.only(DECK_KEYS)
+            file = _file(fields, root, DECK_SUFFIXES)
+            result[key] = DeckSource(
+                id=key,
+                path=file,
+                title=fields.text("title", required=False) or file.stem,
+                include_hidden=fields.flag("include_hidden", False),
+                notes=fields.flag("notes", False),
+                download=fields.flag("download", True),
+            )
     return result
 
 
-def _polls(path: Path, root: Path, top: _Fields) -> dict[str, PollSource]:
+def _polls(path: Path, root: Path, top: _Fields, problems: Problems) -> dict[str, PollSource]:
     result: dict[str, PollSource] = {}
-    table = top.mapping("polls")
+    table = _table(top, "polls", "poll", problems)
     for key, value in table.items():
-        fields = _entry(path, table, key, value, "a poll export")
-        fields.only({"file", "tool"})
-        tool = fields.text("tool", required=False) or "auto"
-        if problem := tool_problem(tool):
-            raise fields.fail("tool", f"poll '{key}': {problem}")
-        result[key] = PollSource(
-            id=key,
-            path=_file(fields, root, (".xlsx", ".csv")),
-            tool=tool,
-        )
+        with problems.each(skips=("poll", key)):
+            fields = _entry(path, table, key, value, "a poll export")
+            fields.only({"file", "tool"})
+            tool = fields.text("tool", required=False) or "auto"
+            if problem := tool_problem(tool):
+                raise fields.fail("tool", f"poll '{key}': {problem}")
+            result[key] = PollSource(
+                id=key,
+                path=_file(fields, root, (".xlsx", ".csv")),
+                tool=tool,
+            )
     return result
+
+
+def _table(top: _Fields, key: str, kind: str, problems: Problems) -> Mapping:
+    """The entries under `key`; when it is no list of entries, none, and every `kind` it
+    would have declared counts as skipped (so no reference to one is called unknown)."""
+    try:
+        return top.mapping(key)
+    except SourceError as exc:
+        problems.add(exc, skips=(kind, ANY))
+        return _empty()
 
 
 def _entry(path: Path, table: Mapping, key: str, value: Any, what: str) -> _Fields:
@@ -304,67 +353,116 @@ def _sessions(
     speakers: dict[str, Speaker],
     decks: dict[str, DeckSource],
     polls: dict[str, PollSource],
+    problems: Problems,
 ) -> tuple[Session, ...]:
-    items = top.sequence("sessions")
-    if not items:
-        raise top.fail("sessions", "'sessions' is empty; list the programme's sessions in order")
+    if "sessions" not in top.data:
+        return ()  # reported as missing
+    try:
+        items = top.sequence("sessions")
+        if not items:
+            raise top.fail(
+                "sessions", "'sessions' is empty; list the programme's sessions in order"
+            )
+    except SourceError as exc:
+        problems.add(exc, skips=("session", ANY))
+        return ()
+    known = _Known(speakers, decks, polls)
     sessions: list[Session] = []
     lines: list[int] = []
+
+    def add(item: Any, group: _Group | None) -> None:
+        with problems.each(skips=("session", _raw_id(item))):
+            sessions.append(_session(path, root, item, known, group, problems))
+            lines.append(_id_line(item))
+
     for item in items:
         if isinstance(item, Mapping) and "group" in item:
-            group = _Fields(path, item, "a group")
-            group.only({"group", "sessions"})
-            members = group.sequence("sessions")
-            if not members:
-                raise group.fail("sessions", "a group needs 'sessions:' with at least one session")
+            group, members = _group(path, item, problems)
             for member in members:
-                sessions.append(_session(path, root, member, speakers, decks, polls, group))
-                lines.append(_id_line(member))
+                add(member, group)
         else:
-            sessions.append(_session(path, root, item, speakers, decks, polls, None))
-            lines.append(_id_line(item))
+            add(item, None)
     seen: set[str] = set()
     for session, line in zip(sessions, lines, strict=True):
         if session.id in seen:
-            raise SourceError(
-                path,
-                f"two sessions have the id '{session.id}'; ids must be unique (they name"
-                " the session's anchor and proof), so change one",
-                f"line {line}",
+            problems.add(
+                SourceError(
+                    path,
+                    f"two sessions have the id '{session.id}'; ids must be unique (they name"
+                    " the session's anchor and proof), so change one",
+                    f"line {line}",
+                )
             )
         seen.add(session.id)
     return tuple(sessions)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The speakers, decks and polls event.yaml declares (without skipped entries)."""
+
+    speakers: dict[str, Speaker]
+    """Speakers by id."""
+    decks: dict[str, DeckSource]
+    """Decks by id."""
+    polls: dict[str, PollSource]
+    """Poll exports by id."""
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A group of sessions under one heading."""
+
+    fields: _Fields
+    """Its entry in event.yaml."""
+    name: str
+    """Its heading."""
+
+
+def _group(path: Path, item: Mapping, problems: Problems) -> tuple[_Group, list[Any]]:
+    """A group entry and the session entries in it."""
+    fields = _Fields(path, item, "a group", problems)
+    fields.only({"group", "sessions"})
+    group = _Group(fields, problems.attempt(lambda: str(fields.text("group")), ""))
+    members = problems.attempt(lambda: fields.sequence("sessions"), list[Any]())
+    if not members:
+        problems.add(
+            fields.fail("sessions", "a group needs 'sessions:' with at least one session"),
+            skips=("session", ANY),
+        )
+    return group, members
+
+
+def _raw_id(item: Any) -> str:
+    """The id an entry gives, as written, to mark it skipped; else ANY."""
+    value = item.get("id") if isinstance(item, Mapping) else None
+    return value if isinstance(value, str) else ANY
 
 
 def _session(
     path: Path,
     root: Path,
     item: Any,
-    speakers: dict[str, Speaker],
-    decks: dict[str, DeckSource],
-    polls: dict[str, PollSource],
-    group: _Fields | None,
+    known: _Known,
+    group: _Group | None,
+    problems: Problems,
 ) -> Session:
+    """One session; a mistake in its title, byline or speakers is recorded and the rest
+    (its Markdown file above all) still read. Without an id or a file it is skipped."""
     if not isinstance(item, Mapping):
-        where = group.data.line if group else 0
+        where = group.fields.data.line if group else 0
         raise SourceError(
             path,
             "each session is an entry with 'id:' and 'title:' (or 'group:')",
             f"line {where}" if where else None,
         )
-    fields = _Fields(path, item, "a session")
+    fields = _Fields(path, item, "a session", problems)
     fields.only(SESSION_KEYS)
     session_id = fields.identifier("id")
-    names = fields.sequence("speakers")
-    for name in names:
-        if name not in speakers:
-            near = _closest(str(name), set(speakers))
-            known = f"did you mean '{near}'?" if near else f"known: {', '.join(speakers) or 'none'}"
-            raise fields.fail(
-                "speakers",
-                f"speaker '{name}' is not listed under 'speakers' ({known});"
-                " add them there or fix the id",
-            )
+    names = problems.attempt(lambda: fields.sequence("speakers"), list[Any]())
+    named = tuple(str(n) for n in names if _speaker(fields, n, known.speakers, problems))
+    title = problems.attempt(lambda: str(fields.text("title")), session_id)
+    byline = problems.attempt(lambda: fields.text("byline", required=False), None)
     relative = fields.text("file", required=False) or f"sessions/{session_id}.md"
     key = "file" if "file" in item else "id"
     try:
@@ -381,34 +479,64 @@ def _session(
     text = without_controls(read_text(file, MARKDOWN_BYTES))
     # A session's heading is h2, or h3 inside a group; its '##' goes one level below.
     heading_base = 3 if group else 2
-    parser = WriteupParser(file, root, heading_base, tuple(decks), tuple(polls))
+    parser = WriteupParser(
+        file, root, heading_base, tuple(known.decks), tuple(known.polls), problems
+    )
     return Session(
         id=session_id,
-        title=str(fields.text("title")),
-        speakers=tuple(str(n) for n in names),
-        byline=fields.text("byline", required=False),
+        title=title,
+        speakers=named,
+        byline=byline,
         source=file,
         parts=parser.parse(text),
-        group=group.text("group") if group else None,
+        group=group.name if group else None,
     )
+
+
+def _speaker(fields: _Fields, name: Any, speakers: dict[str, Speaker], problems: Problems) -> bool:
+    """Whether `name` is a declared speaker; else its mistake is recorded (or, when the
+    speaker's own entry was skipped for one, noted there)."""
+    if isinstance(name, str) and name in speakers:
+        return True
+    line = fields.data.line_of("speakers")
+    note = (
+        f"The session at {display_path(fields.path)}, line {line}, names this speaker;"
+        " it was checked without them."
+    )
+    if not problems.skipped("speaker", str(name), note):
+        near = _closest(str(name), set(speakers))
+        hint = f"did you mean '{near}'?" if near else f"known: {', '.join(speakers) or 'none'}"
+        problems.add(
+            fields.fail(
+                "speakers",
+                f"speaker '{name}' is not listed under 'speakers' ({hint});"
+                " add them there or fix the id",
+            )
+        )
+    return False
 
 
 def _id_line(item: Mapping) -> int:
     return item.line_of("id")
 
 
-def _links(path: Path, top: _Fields) -> tuple[ExternalLink, ...]:
+def _links(path: Path, top: _Fields, problems: Problems) -> tuple[ExternalLink, ...]:
     links: list[ExternalLink] = []
-    for item in top.sequence("links"):
-        if not isinstance(item, Mapping):
-            raise top.fail("links", "each link is an entry with 'text:' and 'url:'")
-        fields = _Fields(path, item, "a link")
-        fields.only({"text", "url"})
-        url = str(fields.text("url"))
-        if not url.startswith(("https://", "http://", "mailto:")):
-            raise fields.fail("url", f"'{url}' must start with https://, http:// or mailto:")
-        links.append(ExternalLink(text=str(fields.text("text")), url=url))
+    for item in problems.attempt(lambda: top.sequence("links"), list[Any]()):
+        with problems.each():
+            links.append(_link(path, top, item))
     return tuple(links)
+
+
+def _link(path: Path, top: _Fields, item: Any) -> ExternalLink:
+    if not isinstance(item, Mapping):
+        raise top.fail("links", "each link is an entry with 'text:' and 'url:'")
+    fields = _Fields(path, item, "a link")
+    fields.only({"text", "url"})
+    url = str(fields.text("url"))
+    if not url.startswith(("https://", "http://", "mailto:")):
+        raise fields.fail("url", f"'{url}' must start with https://, http:// or mailto:")
+    return ExternalLink(text=str(fields.text("text")), url=url)
 
 
 def _closest(word: str, choices: set[str]) -> str | None:

@@ -113,7 +113,7 @@ def publish(
         except ReportError as exc:
             raise PublishError(exc.path, _untouched(exc.message, previous), exc.location) from None
     changed = previous is None or previous["pdf"]["sha256"] != manifest["pdf"]["sha256"]
-    warnings = result.warnings + _placeholder(settings.base_url)
+    warnings = result.warnings + placeholder_warning(settings.base_url)
     return Published(target, manifest["version"], changed, manifest, warnings)
 
 
@@ -147,7 +147,8 @@ _RESERVED = (".example", ".invalid", ".test", ".localhost", "example.com", "exam
              "example.org")  # fmt: skip
 
 
-def _placeholder(base_url: str) -> tuple[str, ...]:
+def placeholder_warning(base_url: str) -> tuple[str, ...]:
+    """A warning when `base_url` is an address kept for examples (the sample's), else none."""
     host = (urlsplit(base_url).hostname or "").lower()
     if host == "localhost" or host.endswith(_RESERVED):
         return (

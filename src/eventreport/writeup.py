@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import SourceError
+from .errors import ReportError, SourceError
 from .model import (
     DownloadInsert,
     MarkdownPart,
@@ -23,6 +23,7 @@ from .model import (
     VersePart,
 )
 from .pictures import picture_problem
+from .problems import Problems, block_note
 from .safepath import OutsideError, inside
 from .yamlfile import Mapping, load_text
 
@@ -43,17 +44,34 @@ _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 MAX_RANGE = 1000  # a typo such as 1-999999999 must not try to list a billion slides
 
 
+class _SkippedEntryError(Exception):
+    """A block uses a deck or poll whose entry was skipped for its own mistake."""
+
+
 class WriteupParser:
-    """Parses one session file; knows the event's deck and poll ids to check references."""
+    """Parses one session file; knows the event's deck and poll ids to check references.
+
+    Each heading, link, picture and block is checked on its own: with `problems`, every
+    mistake is recorded there and the block it is in is left out; without, the mistakes
+    of one parse are raised together at its end.
+    """
 
     def __init__(
-        self, path: Path, root: Path, heading_base: int, decks: Sequence[str], polls: Sequence[str]
+        self,
+        path: Path,
+        root: Path,
+        heading_base: int,
+        decks: Sequence[str],
+        polls: Sequence[str],
+        problems: Problems | None = None,
     ) -> None:
         self.path = path
         self.root = root
         self.heading_base = heading_base
         self.decks = decks
         self.polls = polls
+        self.problems = Problems() if problems is None else problems
+        self._raises = problems is None
 
     def fail(self, line: int, message: str) -> SourceError:
         return SourceError(self.path, message, f"line {line}")
@@ -67,15 +85,24 @@ class WriteupParser:
         lines = text.split("\n")
         for token in tokens:
             kind = token.info.strip().split(" ")[0] if token.type == "fence" else ""
-            if token.type == "fence":
-                self._check_fence(token, kind, lines)
+            if token.type == "fence" and not self._fence_ok(token, kind, lines):
+                continue
             if kind not in DIRECTIVES:
                 pending.append(token)
                 continue
             self._flush(pending, parts)
             pending = []
-            parts.append(self._directive(kind, token))
+            line = token.map[0] + 1 if token.map else 0
+            try:
+                parts.append(self._directive(kind, token))
+            except _SkippedEntryError:
+                pass  # noted under the mistake of the deck or poll it uses
+            except ReportError as exc:
+                # Left out; the deck it may name is then not "unused" for certain.
+                self.problems.add(exc, skips=("block", f"{self.path}:{line}"))
         self._flush(pending, parts)
+        if self._raises:
+            self.problems.raise_if_any()
         return tuple(parts)
 
     def render_inline_block(self, text: str, line: int) -> str:
@@ -85,40 +112,56 @@ class WriteupParser:
         self._check_links(tokens, line - 1)
         for token in tokens:
             if any(child.type == "image" for child in token.children or []):
-                raise self.fail(
-                    line,
-                    "the closing text shows a picture; put pictures in a session's"
-                    " Markdown file, where they get their description checked and copied",
+                self.problems.add(
+                    self.fail(
+                        line,
+                        "the closing text shows a picture; put pictures in a session's"
+                        " Markdown file, where they get their description checked and copied",
+                    )
                 )
+                break
+        if self._raises:
+            self.problems.raise_if_any()
         return self._render(tokens)
 
-    def _check_fence(self, token: Token, kind: str, lines: list[str]) -> None:
+    def _fence_ok(self, token: Token, kind: str, lines: list[str]) -> bool:
+        """Whether a fenced block can be read; its mistake, if any, is recorded."""
         line = token.map[0] + 1 if token.map else 0
         near = difflib.get_close_matches(kind.lower(), DIRECTIVES, n=1, cutoff=0.75)
         if kind not in DIRECTIVES and near:
             # Left alone it would be printed as a code block, instructions and all.
-            raise self.fail(
-                line,
-                f"```{kind} is not a kind of block; did you mean ```{near[0]}?"
-                f" (blocks: {', '.join(DIRECTIVES)})",
+            self.problems.add(
+                self.fail(
+                    line,
+                    f"```{kind} is not a kind of block; did you mean ```{near[0]}?"
+                    f" (blocks: {', '.join(DIRECTIVES)})",
+                ),
+                skips=("block", f"{self.path}:{line}"),
             )
+            return False
         if kind in DIRECTIVES:
             end = token.map[1] if token.map else 0
             closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
             if end <= line or not closing.startswith(token.markup):
-                raise self.fail(
-                    line,
-                    f"the ```{kind} block opened here is not closed; end it with"
-                    f" {token.markup} on a line of its own",
+                # Everything after it is inside the block: nothing more to check there.
+                self.problems.add(
+                    self.fail(
+                        line,
+                        f"the ```{kind} block opened here is not closed; end it with"
+                        f" {token.markup} on a line of its own",
+                    ),
+                    skips=("block", f"{self.path}:{line}"),
                 )
+                return False
+        return True
 
     # --- prose -----------------------------------------------------------------------
 
     def _flush(self, tokens: list[Token], parts: list[SourcePart]) -> None:
         if tokens:
-            html = self._render(tokens)
+            # Pictures first: one refused is taken out of the HTML.
             assets = tuple(a for t in tokens for a in self._images(t))
-            parts.append(MarkdownPart(html=html, assets=assets))
+            parts.append(MarkdownPart(html=self._render(tokens), assets=assets))
 
     def _render(self, tokens: list[Token]) -> str:
         return str(_MD.renderer.render(tokens, _MD.options, {}))
@@ -131,11 +174,16 @@ class WriteupParser:
                 href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
                 if _SCHEME.match(href) and not href.lower().startswith(LINK_SCHEMES):
                     line = (token.map[0] + 1 if token.map else 1) + offset
-                    raise self.fail(
-                        line,
-                        f"the link to '{href[:80]}' is not a web or e-mail address; links may"
-                        f" start with {', '.join(LINK_SCHEMES)} (or # for a place in the report)",
+                    self.problems.add(
+                        self.fail(
+                            line,
+                            f"the link to '{href[:80]}' is not a web or e-mail address; links"
+                            f" may start with {', '.join(LINK_SCHEMES)} (or # for a place in"
+                            " the report)",
+                        )
                     )
+                    # Kept out of the page a check renders, which would refuse it again.
+                    child.attrSet("href", "#")
 
     def _check_headings(self, tokens: list[Token]) -> None:
         # The session title is the "#"; sub-headings may go one level deeper at a time so
@@ -148,62 +196,77 @@ class WriteupParser:
             line = token.map[0] + 1 if token.map else 0
             if token.type == "heading_open":
                 if level == 1:
-                    raise self.fail(
-                        line,
-                        "a '#' heading here would compete with the session's title;"
-                        " use '##' for a sub-heading",
+                    self.problems.add(
+                        self.fail(
+                            line,
+                            "a '#' heading here would compete with the session's title;"
+                            " use '##' for a sub-heading",
+                        )
                     )
-                if level > previous + 1:
-                    raise self.fail(
-                        line,
-                        f"heading level {level} follows level {previous}, skipping one;"
-                        f" use {'#' * (previous + 1)} here",
+                elif level > previous + 1:
+                    self.problems.add(
+                        self.fail(
+                            line,
+                            f"heading level {level} follows level {previous}, skipping one;"
+                            f" use {'#' * (previous + 1)} here",
+                        )
                     )
                 previous = level
             shifted = self.heading_base + level - 1
             if shifted > 6:
-                raise self.fail(line, "headings nest too deep; use fewer '#'")
+                if token.type == "heading_open":
+                    self.problems.add(self.fail(line, "headings nest too deep; use fewer '#'"))
+                shifted = 6
             token.tag = f"h{shifted}"
 
     def _images(self, token: Token) -> list[str]:
+        """The pictures `token` shows that can be copied; each one is checked on its own."""
         found: list[str] = []
         for child in token.children or []:
             if child.type != "image":
                 continue
-            line = token.map[0] + 1 if token.map else 0
-            # markdown-it percent-encodes the address; the file name on disk is not.
-            src = unquote(str(child.attrGet("src") or ""))
-            alt = "".join(c.content for c in child.children or []).strip()
-            # A picture that only decorates says so with "{decorative}" (the HTML page
-            # then gives it alt="" and the PDF makes it an artifact; render/pdf_tags.py).
-            # An empty description is refused rather than read as "decorative": it is
-            # far more often forgotten than meant.
-            if not alt:
-                raise self.fail(
-                    line,
-                    f"the picture '{src}' has no description; write one between the"
-                    " brackets: ![what the picture shows](...) so screen-reader users get it,"
-                    " or ![{decorative}](...) if it shows nothing a reader needs",
-                )
-            relative = PurePosixPath(src)
-            # No '..' even where it would stay inside: the name is also where the copy
-            # goes, next to the page.
-            if _SCHEME.match(src) or relative.is_absolute() or ".." in relative.parts:
-                raise self.fail(
-                    line,
-                    f"the picture '{src}' must be a file inside the event folder,"
-                    " e.g. media/photo.jpg (nothing is fetched from elsewhere)",
-                )
             try:
-                file = inside(self.root, src)
-            except OutsideError as exc:
-                raise self.fail(line, f"the picture {exc}") from None
-            if not file.is_file():
-                raise self.fail(line, f"the picture '{src}' does not exist in the event folder")
-            if problem := picture_problem(file):
-                raise self.fail(line, f"the picture '{src}' {problem}")
-            found.append(str(relative))
+                found.append(self._image(child, token.map[0] + 1 if token.map else 0))
+            except ReportError as exc:
+                self.problems.add(exc)
+                # Kept out of the page a check renders, which would refuse it again.
+                child.attrSet("src", "")
         return found
+
+    def _image(self, child: Token, line: int) -> str:
+        """The picture's path inside the event folder, checked."""
+        # markdown-it percent-encodes the address; the file name on disk is not.
+        src = unquote(str(child.attrGet("src") or ""))
+        alt = "".join(c.content for c in child.children or []).strip()
+        # A picture that only decorates says so with "{decorative}" (the HTML page
+        # then gives it alt="" and the PDF makes it an artifact; render/pdf_tags.py).
+        # An empty description is refused rather than read as "decorative": it is
+        # far more often forgotten than meant.
+        if not alt:
+            raise self.fail(
+                line,
+                f"the picture '{src}' has no description; write one between the"
+                " brackets: ![what the picture shows](...) so screen-reader users get it,"
+                " or ![{decorative}](...) if it shows nothing a reader needs",
+            )
+        relative = PurePosixPath(src)
+        # No '..' even where it would stay inside: the name is also where the copy
+        # goes, next to the page.
+        if _SCHEME.match(src) or relative.is_absolute() or ".." in relative.parts:
+            raise self.fail(
+                line,
+                f"the picture '{src}' must be a file inside the event folder,"
+                " e.g. media/photo.jpg (nothing is fetched from elsewhere)",
+            )
+        try:
+            file = inside(self.root, src)
+        except OutsideError as exc:
+            raise self.fail(line, f"the picture {exc}") from None
+        if not file.is_file():
+            raise self.fail(line, f"the picture '{src}' does not exist in the event folder")
+        if problem := picture_problem(file):
+            raise self.fail(line, f"the picture '{src}' {problem}")
+        return str(relative)
 
     # --- fenced inserts --------------------------------------------------------------
 
@@ -266,8 +329,11 @@ class WriteupParser:
         value = options.get(key)
         if value is None:
             raise self.fail(line, f"a ```{kind}``` block needs '{key}:', e.g. {_EXAMPLE[kind]}")
+        if self.problems.skipped(key, str(value), block_note(kind, self.path, line)):
+            raise _SkippedEntryError
         if str(value) not in known:
-            listed = ", ".join(known) or "none are declared"
+            # Those with mistakes of their own are declared too.
+            listed = ", ".join([*known, *self.problems.skipped_names(key)]) or "none are declared"
             raise self.fail(
                 options.line_of(key),
                 f"{key} '{value}' is not declared in event.yaml under '{key}s' (known: {listed});"

@@ -14,9 +14,9 @@ from pathlib import Path, PurePosixPath
 
 from markdown_it import MarkdownIt
 
-from ..errors import SourceError
 from ..manifest import DECK_SUFFIXES
 from ..model import Deck, ImageBlock, Question, Slide
+from ..problems import Problems
 from ..writeup import WriteupParser
 from .gather import FoundDeck, FoundPoll, FoundWriteup, Gathered, SetAside
 from .properties import Properties
@@ -314,12 +314,13 @@ def _writeup(found: FoundWriteup, ids: Ids) -> DraftWriteup:
     )
     # Parsed as the build will parse it (the event's decks and polls are not known yet, so
     # a block naming one is a problem too); a problem keeps it out of the sessions.
-    parser = WriteupParser(found.path, found.path.parent, 2, (), ())
-    problem = None
-    try:
-        parser.parse(text)
-    except SourceError as exc:
-        problem = one_line(f"{exc.location}: {exc.message}" if exc.location else exc.message)
+    problems = Problems()
+    WriteupParser(found.path, found.path.parent, 2, (), (), problems).parse(text)
+    said = [
+        f"{p.error.location}: {p.error.message}" if p.error.location else p.error.message
+        for p in problems.listed()
+    ]
+    problem = one_line("; ".join(said)) if said else None
     return DraftWriteup(session_id, found.name, suggestion, text, problem)
 
 

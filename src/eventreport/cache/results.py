@@ -138,7 +138,8 @@ class Cache:
         kinds = [h.split()[0] for h in self.hits if not h.startswith("font")]
         if not kinds:
             return None
-        parts = [f"{kinds.count(k)} {_NAMES[k][kinds.count(k) != 1]}" for k in dict.fromkeys(kinds)]
+        # Always in the same order, whatever the build met first.
+        parts = [f"{kinds.count(k)} {_NAMES[k][kinds.count(k) != 1]}" for k in _NAMES if k in kinds]
         return "unchanged since an earlier build, taken from build/.cache: " + ", ".join(parts)
 
     def prune(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 EVENTS = "/_preview/events"
 PDF = "/_preview/pdf"
@@ -47,16 +48,20 @@ _ERROR = """<!DOCTYPE html>
 body { font: 1.125rem/1.5 sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
   color: #1a1a1a; }
 h1 { font-size: 1.5rem; }
-.problem { white-space: pre-wrap; overflow-wrap: anywhere; padding: 1rem;
+#problem { padding: 0; list-style: none; }
+.note { display: block; margin-top: 0.5rem; font-style: italic; }
+.problem { white-space: pre-wrap; overflow-wrap: anywhere; padding: 1rem; margin: 0 0 1rem;
   border-left: 0.375rem solid #b3400a; background: #fdf3ee; }
 </style>
 </head>
 <body>
 <main>
 <h1>The report cannot be built</h1>
-<p>There is a mistake in the sources of %(slug)s:</p>
-<p class="problem" id="problem">%(problem)s</p>
-<p>Fix it and save the file: the report comes back here by itself.</p>
+<p>%(count)s in the sources of %(slug)s, by file and line:</p>
+<ul id="problem">
+%(problems)s
+</ul>
+<p>Fix them and save: the report comes back here by itself.</p>
 </main>
 </body>
 </html>
@@ -76,9 +81,18 @@ def with_preview(page: str, version: int) -> str:
     return page[:end] + script + "\n" + page[end:]
 
 
-def error_page(slug: str, problem: str, version: int) -> str:
-    """A page that shows the mistake (file, line, what to do) in place of the report."""
-    page = _ERROR % {"slug": html.escape(slug), "problem": html.escape(problem)}
+def _item(problem: str) -> str:
+    """One problem; the lines under its first are notes on what was left unchecked."""
+    first, *notes = problem.split("\n")
+    shown = "".join(f'<span class="note">{html.escape(n.strip())}</span>' for n in notes)
+    return f'<li class="problem">{html.escape(first)}{shown}</li>'
+
+
+def error_page(slug: str, problems: Sequence[str], version: int) -> str:
+    """A page that shows every mistake (file, line, what to do) in place of the report."""
+    items = "\n".join(_item(problem) for problem in problems)
+    count = "One mistake" if len(problems) == 1 else f"{len(problems)} mistakes"
+    page = _ERROR % {"slug": html.escape(slug), "count": count, "problems": items}
     script = _SCRIPT % {"version": version, "events": EVENTS}
     end = page.rfind("</body>")
     return page[:end] + script + "\n" + page[end:]

@@ -6,20 +6,17 @@ works only there, and a PDF and a page are then never made from different versio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
 
-from ..assemble import assemble
 from ..build import copy_files
 from ..cache import Cache
-from ..house import load_house
-from ..manifest import load_event
 from ..model import Report
+from ..reading import read_event
 from ..render.html import render_page
 from ..render.pdf import write_pdf
-from ..templating import environment
 from ..workspace import staging, swap_in
 
 PREVIEW = ".preview"
@@ -59,16 +56,13 @@ class Rebuilder:
         return self.folder / f"{self.event_dir.name}.pdf"
 
     def html(self) -> Built:
-        """Read everything and write the page and the files it shows; a mistake in the
-        sources raises ReportError and leaves the last good page in place."""
-        event = load_event(self.event_dir)
-        house = load_house(self.templates, self.event_dir / "templates")
-        # The build's cache (build/.cache): a save of one session reads no deck again.
-        report = replace(assemble(event, cache=self.cache), house=house)
-        env = environment(self.templates, self.event_dir / "templates")
+        """Read everything and write the page and the files it shows; mistakes in the
+        sources raise ReportError (all of them, as a build lists them) and leave the last
+        good page in place."""
+        report, env = read_event(self.event_dir, self.templates, cache=self.cache).checked()
         page = render_page(env, report, "screen", **_LINKS)
         self.root.mkdir(parents=True, exist_ok=True)  # `invoke clean` may have run meanwhile
-        with staging(self.root, event.slug) as stage:
+        with staging(self.root, report.event.slug) as stage:
             copy_files(report, stage, self.cache)
             (stage / "index.html").write_text(page, encoding="utf-8")
             swap_in(stage, self.folder)

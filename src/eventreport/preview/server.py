@@ -38,18 +38,18 @@ class Shown:
         self.changed = threading.Condition()
         self.version = 0
         self.page: str | None = None
-        self.problem: str | None = None
+        self.problems: tuple[str, ...] | None = None
         self.stopping = False
         self.pdf_requests: queue.Queue[Future[Path]] = queue.Queue()
 
-    def show(self, page: str | None = None, problem: str | None = None) -> None:
-        """A new build: its page, or the mistake that stopped it (the files of the last
+    def show(self, page: str | None = None, problems: tuple[str, ...] | None = None) -> None:
+        """A new build: its page, or the mistakes that stopped it (the files of the last
         good build stay in the folder)."""
         with self.changed:
             self.version += 1
             if page is not None:
                 self.page = page
-            self.problem = problem
+            self.problems = problems
             self.changed.notify_all()
 
     def stop(self) -> None:
@@ -118,9 +118,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _page(self, shown: Shown) -> None:
         with shown.changed:
-            version, page, problem = shown.version, shown.page, shown.problem
-        if problem is not None or page is None:
-            text = error_page(shown.slug, problem or "", version)
+            version, page, problems = shown.version, shown.page, shown.problems
+        if problems is not None or page is None:
+            text = error_page(shown.slug, problems or (), version)
         else:
             text = with_preview(page, version)
         self._send(HTTPStatus.OK, text.encode("utf-8"), "text/html; charset=utf-8")
@@ -149,14 +149,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _pdf(self, shown: Shown) -> None:
         with shown.changed:
-            problem = shown.problem
-        if problem is None and not shown.stopping:
+            problems = shown.problems
+        if problems is None and not shown.stopping:
             request: Future[Path] = Future()
             shown.pdf_requests.put(request)
             try:
                 made = request.result(timeout=PDF_SECONDS)
             except ReportError as exc:
-                problem = str(exc)
+                problems = (str(exc),)
             except Exception:  # cancelled (the preview stops) or too slow
                 self._text(HTTPStatus.SERVICE_UNAVAILABLE, "The PDF could not be made now.")
                 return
@@ -166,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-        text = error_page(shown.slug, problem or "", shown.version)
+        text = error_page(shown.slug, problems or (), shown.version)
         self._send(HTTPStatus.OK, text.encode("utf-8"), "text/html; charset=utf-8")
 
     def _file(self, shown: Shown, path: str) -> None:

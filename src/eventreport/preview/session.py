@@ -15,6 +15,7 @@ import watchfiles
 
 from ..build import TEMPLATES
 from ..errors import ReportError, display_path
+from ..problems import ProblemsError
 from ..workspace import OutputError, event_lock
 from .rebuild import PREVIEW, Rebuilder
 from .server import PreviewServer, Shown
@@ -33,7 +34,7 @@ class Stopped:
     pdf: Path | None
     """The PDF of the last good version, or None when the sources had a mistake."""
     problem: str | None
-    """The mistake that kept the PDF from being made."""
+    """The mistakes that kept the PDF from being made."""
 
 
 def preview(
@@ -107,9 +108,9 @@ def _build(rebuild: Rebuilder, shown: Shown, say: Say, changed: list[str] | None
     try:
         built = rebuild.html()
     except (ReportError, OSError) as exc:
-        problem = _problem(exc)
-        shown.show(problem=problem)
-        say(f"{when} The report cannot be built:\n  {problem}")
+        problems = _problems(exc)
+        shown.show(problems=problems)
+        say(f"{when} The report cannot be built:\n  {_indented(problems)}")
         return
     shown.show(page=built.page)
     seconds = time.perf_counter() - started
@@ -119,17 +120,25 @@ def _build(rebuild: Rebuilder, shown: Shown, say: Say, changed: list[str] | None
         say(f"{when} Built ({seconds:.1f} s)")
 
 
-def _problem(exc: ReportError | OSError) -> str:
+def _indented(problems: tuple[str, ...]) -> str:
+    """The problems one below the other, their notes indented, for the terminal."""
+    return "\n  ".join(line for problem in problems for line in problem.split("\n"))
+
+
+def _problems(exc: ReportError | OSError) -> tuple[str, ...]:
+    """Each mistake as its own text (with the notes under it)."""
+    if isinstance(exc, ProblemsError):
+        return tuple("\n".join(p.lines()) for p in exc.problems)
     if isinstance(exc, ReportError):
-        return str(exc)
+        return (str(exc),)
     # A file that vanished while an editor saved it, a folder one may not read.
     where = f"{exc.filename}: " if exc.filename else ""
-    return f"{where}{exc.strerror or exc}; check the file, then save again"
+    return (f"{where}{exc.strerror or exc}; check the file, then save again",)
 
 
 def _last_pdf(rebuild: Rebuilder, shown: Shown, say: Say) -> Stopped:
-    if shown.problem is not None or rebuild.last is None:
-        return Stopped(None, shown.problem)
+    if shown.problems is not None or rebuild.last is None:
+        return Stopped(None, _indented(shown.problems) if shown.problems else None)
     say("Making the PDF of the last version (Ctrl-C again skips it)")
     try:
         return Stopped(rebuild.pdf(), None)
