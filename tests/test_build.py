@@ -375,7 +375,8 @@ def test_picture_outside_the_event_is_refused(tmp_path: Path) -> None:
     assert info.value.path == md.resolve()
     assert info.value.location == f"line {line_of(md, 'etc/passwd')}"
     assert "inside the event folder" in info.value.message
-    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").iterdir())
+    # No output; the decks read on the way may be kept in the cache for the next build.
+    assert [p.name for p in (tmp_path / "build").iterdir()] in ([], [".cache"])
 
 
 @pytest.fixture
