@@ -27,10 +27,12 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches
 
+from eventreport import build as building
 from eventreport.build import build
 from eventreport.errors import SourceError
 from eventreport.readers.decks import libreoffice, pictures
 from eventreport.render import pdf_tags
+from eventreport.render.pdf import write_pdf
 
 RED = (255, 0, 0)
 EVENT = """
@@ -312,8 +314,14 @@ def test_pictures_are_painted_in_reading_order_without_changing_a_pixel(
     built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The same event without the step (render/pdf_paint_order.py): WeasyPrint paints each
-    # picture after the text of its page, and outloud says so.
+    # picture after the text of its page, and outloud says so. The PDF is made in this
+    # process for it (a build's PDF engine is a process of its own, beyond monkeypatch).
     monkeypatch.setattr(pdf_tags, "pictures_in_reading_order", lambda tree: 0)
+    monkeypatch.setattr(
+        building,
+        "_write_pdf",
+        lambda html, roots, target, engine=None: write_pdf(html, roots[0], roots[1:], target),
+    )
     event = make_event(tmp_path)
     build(event, tmp_path / "build")
     unordered = tmp_path / "build" / "ev" / "ev.pdf"
