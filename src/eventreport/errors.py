@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from .i18n import _
 
 
 class ReportError(Exception):
@@ -17,7 +20,7 @@ class ReportError(Exception):
     def __str__(self) -> str:
         where = [display_path(self.path)] if self.path is not None else []
         if self.location:
-            where.append(self.location)
+            where.append(_place_in_language(self.location))
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
@@ -56,3 +59,15 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+_LINE = re.compile(r"^line (\d+)")
+
+
+def _place_in_language(location: str) -> str:
+    # Every module says "line 12" (and problems.py sorts by it); it is put in the reader's
+    # language only when shown.
+    found = _LINE.match(location)
+    if found is None:
+        return location
+    return _("line {number}").format(number=found[1]) + location[found.end() :]
