@@ -8,6 +8,7 @@ import os
 import string
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from conftest import ROOT
 from test_check import SLUG, three_mistakes
 from test_check import project as project
 
-from eventreport.i18n import ENVIRONMENT, LOCALE, language_of
+from eventreport.i18n import ENVIRONMENT, LOCALE, current, language_of, use
+from eventreport.preview.page import error_page, with_preview
 
 PO = LOCALE / "nl" / "LC_MESSAGES" / "eventreport.po"
 CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/eventreport.po"))
@@ -192,6 +194,13 @@ def test_a_failed_build_and_check_speak_dutch(project: Path) -> None:
     assert "Build gestopt, build/ is niet gewijzigd:" in built.stderr
     assert "3 problemen in de bronnen, per bestand en regel:" in built.stderr
     assert f"sources/{SLUG}/event.yaml: regel " in built.stderr
+    # The three mistakes themselves, with their file and line (manifest.py, writeup.py).
+    for said in (
+        "'decks/slot.pptx' bestaat niet; controleer de naam en de map",
+        "spreker 'piet' staat niet onder 'speakers' (bekend: anna); voeg de spreker daar toe",
+        "deck 'dia' staat niet in event.yaml onder 'decks' (bekend: talk, slot)",
+    ):
+        assert said in built.stderr, (said, built.stderr)
     checked = run_invoke(project, "check", "--event", SLUG, LANG="nl_NL.UTF-8")
     assert checked.returncode == 1
     assert "3 problemen, per bestand en regel:" in checked.stdout
@@ -199,3 +208,47 @@ def test_a_failed_build_and_check_speak_dutch(project: Path) -> None:
         f"{SLUG} kan nog niet gebouwd worden: los de 3 problemen hierboven op en voer daarna"
         " invoke check opnieuw uit." in checked.stdout
     )
+
+
+def test_a_proofs_run_speaks_dutch(project: Path) -> None:
+    status = run_invoke(project, "proofs", "--status", LANG="nl_NL.UTF-8")
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert status.stdout.startswith("Spreker"), status.stdout
+    assert "Verstuurd / goedgekeurd" in status.stdout
+    assert "0 van 2 sessies goedgekeurd." in status.stdout
+    assert (
+        "De definitieve versie (invoke publish / build --final) wacht op de rest." in status.stdout
+    )
+    wrong = run_invoke(project, "proofs", "--dry-run", LANG="nl_NL.UTF-8")
+    assert wrong.returncode == 1
+    assert "Traceback" not in wrong.stdout + wrong.stderr
+    assert "--dry-run hoort bij --send: het toont wat --send zou versturen" in wrong.stderr
+
+
+@pytest.fixture
+def dutch() -> Iterator[None]:
+    """Messages in Dutch in this process, for one test; English again after it."""
+    use("nl")
+    try:
+        yield
+    finally:
+        use("en")
+
+
+def test_the_preview_pages_speak_dutch(dutch: None) -> None:
+    page = error_page("ev", ["sources/ev/event.yaml: regel 3: een fout"], 1)
+    assert '<html lang="nl">' in page
+    assert "<h1>Het verslag kan niet gebouwd worden</h1>" in page
+    assert "Eén fout in de bronnen van ev, per bestand en regel:" in page
+    assert "Verbeter ze en sla op" in page
+    two = error_page("ev", ["a", "b"], 1)
+    assert "2 fouten in de bronnen van ev, per bestand en regel:" in two
+    shown = with_preview('<html lang="en"><body><main>Report</main></body></html>', 1)
+    assert 'aria-label="Voorvertoning" lang="nl"' in shown
+    assert ">Maak de pdf</a>" in shown
+
+
+def test_english_is_back_after_dutch() -> None:
+    # The fixture above must not leave this process in Dutch for the tests after it.
+    assert current() == "en"
+    assert "<h1>The report cannot be built</h1>" in error_page("ev", ["a"], 1)

@@ -143,7 +143,7 @@ def _build(
     scan = review(report)
     if final:
         # Before the approvals: --force may skip a speaker's approval, never this.
-        scan.require_clear("the final version")
+        scan.require_clear(_("the final version"))
         page = render_page(env, report, "screen", **links)
         warnings += require_approval(event, session_blocks(page), force)
         warnings += scan.stale_notes()

@@ -80,6 +80,12 @@ def ngettext(singular: str, plural: str, number: int) -> str:
     return _current.ngettext(singular, plural, number)
 
 
+def N_(message: str) -> str:  # noqa: N802  (gettext's own name for it)
+    """Mark `message` for translation where it is defined (a table of names); it is
+    translated with `_()` where it is shown."""
+    return message
+
+
 def doc(text: str) -> Callable[[F], F]:
     """Give a task its (translated) docstring, which `invoke --list` and --help show."""
 
