@@ -5,9 +5,11 @@ docs/translating.md says, and real runs speak Dutch when asked."""
 from __future__ import annotations
 
 import os
+import re
 import string
 import subprocess
 import sys
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -252,3 +254,37 @@ def test_english_is_back_after_dutch() -> None:
     # The fixture above must not leave this process in Dutch for the tests after it.
     assert current() == "en"
     assert "<h1>The report cannot be built</h1>" in error_page("ev", ["a"], 1)
+
+
+def test_invoke_new_drafts_in_dutch_and_the_draft_checks_clean(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "tasks.py").write_bytes((ROOT / "tasks.py").read_bytes())
+    slug = "2024-05-16-netwerkdag"
+    made = run_invoke(project, "new", slug, LANG="nl_NL.UTF-8")
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert f"sources/{slug}/ opzetten" in made.stdout
+    assert f"sources/{slug}/ gemaakt:" in made.stdout
+    assert "Verder: vul de plekken met TODO in" in made.stdout
+    event_yaml = (project / "sources" / slug / "event.yaml").read_text(encoding="utf-8")
+    assert "# Plekken met TODO hebben een mens nodig" in event_yaml
+    assert 'place: "TODO Schrijf waar' not in event_yaml  # the comment is a comment ...
+    assert 'place: "TODO De locatie, of online"' in event_yaml  # ... the value a value
+    checked = run_invoke(project, "check", "--event", slug, LANG="nl_NL.UTF-8")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"Geen problemen: {slug} kan gebouwd worden." in checked.stdout
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    # pybabel does not look inside f-strings: a _() there would never reach the catalog.
+    hidden = []
+    for path in [ROOT / "tasks.py", *sorted((ROOT / "src" / "eventreport").rglob("*.py"))]:
+        with tokenize.open(path) as file:
+            for token in tokenize.generate_tokens(file.readline):
+                text = token.string
+                if token.type != tokenize.STRING:
+                    continue
+                prefix = text[: text.find(text[-1])].lower()  # f, rf, fr, ...
+                if "f" in prefix and re.search(r"\b(_|ngettext|doc)\(", text):
+                    hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not hidden

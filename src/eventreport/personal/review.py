@@ -57,8 +57,8 @@ class Finding:
     def describe(self) -> str:
         """One line naming file, place and kind, with the text masked."""
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{display_path(self.file)}: {self.place}{detail}: {_(KINDS[self.hit.kind])}" \
-               f" {self.hit.masked}"  # fmt: skip
+        kind = _(KINDS[self.hit.kind])
+        return f"{display_path(self.file)}: {self.place}{detail}: {kind} {self.hit.masked}"
 
 
 @dataclass(frozen=True)
