@@ -22,6 +22,7 @@ from conftest import ROOT
 from test_check import SLUG, three_mistakes
 from test_check import project as project
 
+from eventreport.errors import SourceError
 from eventreport.i18n import ENVIRONMENT, LOCALE, current, language_of, use
 from eventreport.preview.page import error_page, with_preview
 
@@ -288,3 +289,12 @@ def test_no_message_is_marked_inside_an_f_string() -> None:
                 if "f" in prefix and re.search(r"\b(_|ngettext|doc)\(", text):
                     hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
     assert not hidden
+
+
+def test_the_place_in_an_error_is_shown_in_the_language(dutch: None) -> None:
+    error = SourceError(Path("poll.xlsx"), "een fout", "sheet 'Session 1', row 14")
+    assert str(error) == "poll.xlsx: blad 'Session 1', rij 14: een fout"
+    assert str(SourceError(None, "x", "slide 4")) == "dia 4: x"
+    # A place in another form is shown as it is; the English stays what problems.py sorts by.
+    assert str(SourceError(None, "x", "row 3 above the results")) == "row 3 above the results: x"
+    assert error.location == "sheet 'Session 1', row 14"

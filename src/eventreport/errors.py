@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .i18n import _
+from .i18n import N_, _
 
 
 class ReportError(Exception):
@@ -61,13 +61,26 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-_LINE = re.compile(r"^line (\d+)")
+# The places errors name ("line 12", "slide 4", "sheet 'Session 1', row 14"): every module
+# writes them in English (problems.py sorts by "line N"), and they are put in the reader's
+# language only when shown. A piece in any other form is shown as it is.
+_PLACES = {
+    "line": N_("line {place}"),
+    "slide": N_("slide {place}"),
+    "page": N_("page {place}"),
+    "row": N_("row {place}"),
+    "column": N_("column {place}"),
+    "sheet": N_("sheet {place}"),
+    "part": N_("part {place}"),
+}
+_PIECE = re.compile(r"^([a-z]+) (\d+|'[^']*'|\S+)$")
 
 
 def _place_in_language(location: str) -> str:
-    # Every module says "line 12" (and problems.py sorts by it); it is put in the reader's
-    # language only when shown.
-    found = _LINE.match(location)
-    if found is None:
-        return location
-    return _("line {number}").format(number=found[1]) + location[found.end() :]
+    pieces = []
+    for piece in location.split(", "):
+        found = _PIECE.match(piece)
+        if found is not None and found[1] in _PLACES:
+            piece = _(_PLACES[found[1]]).format(place=found[2])
+        pieces.append(piece)
+    return ", ".join(pieces)

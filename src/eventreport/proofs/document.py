@@ -244,7 +244,7 @@ def _proof(
         },
         "W": words,
     }
-    progress(f"proof for {person.name}")
+    progress(_("proof for {name}").format(name=person.name))
     pages: dict[str, str] = {}
     changes = 0
     for medium in ("screen", "print"):
