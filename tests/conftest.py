@@ -6,6 +6,7 @@ files are read from `../shared/` beside the project root, never copied into it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import textwrap
@@ -17,6 +18,10 @@ from typing import Any
 
 import fixtures
 import pytest
+
+# Messages in English whatever the machine's locale or invoke.yaml say (docs/translating.md):
+# the tests compare wording, and every `invoke` they start inherits this.
+os.environ["INVOKE_EVENTREPORT_LANGUAGE"] = "en"
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -153,7 +153,7 @@ def test_a_publish_with_personal_data_in_quotes_refuses_even_when_forced(tmp_pat
         publish(event, _settings(tmp_path), force=True)
     message = str(caught.value)
     assert "--force does not override this" in message
-    assert "in 4 place(s)" in message
+    assert "in 4 places" in message
     lines = [line.strip() for line in message.splitlines() if "polls/menti.xlsx" in line]
     assert len(lines) == 4
     kinds = ["e-mail address", "phone number", "BSN", "IBAN"]
@@ -199,7 +199,7 @@ def test_an_acceptance_for_another_place_does_not_cover_this_one(tmp_path: Path)
     )
     with pytest.raises(PublishError) as caught:
         publish(event, _settings(tmp_path), force=True)
-    assert "in 1 place(s)" in str(caught.value) and "answer 2" in str(caught.value)
+    assert "in 1 place;" in str(caught.value) and "answer 2" in str(caught.value)
 
 
 def test_a_draft_build_warns_and_proofs_refuse(tmp_path: Path) -> None:
@@ -211,7 +211,7 @@ def test_a_draft_build_warns_and_proofs_refuse(tmp_path: Path) -> None:
     assert any(f"sessions/vragen.md: line {line}: phone number 02*-*****67" in w for w in warnings)
     with pytest.raises(PersonalDataError) as caught:
         make_proofs(event, tmp_path / "build")
-    assert "the proofs would publish personal data in 5 place(s)" in str(caught.value)
+    assert "the proofs would publish personal data in 5 places" in str(caught.value)
     assert not (tmp_path / "build" / event.name / "proofs").exists()
 
 

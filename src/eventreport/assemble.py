@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .errors import SourceError
+from .i18n import _
 from .model import (
     Deck,
     DeckSource,
@@ -60,7 +61,7 @@ class Sources:
 
     def deck(self, source: DeckSource) -> Deck:
         def read() -> Deck:
-            self.progress(f"reading deck {source.path.name}")
+            self.progress(_("reading deck {file}").format(file=source.path.name))
             return read_deck(
                 source.path,
                 include_hidden=source.include_hidden,
@@ -75,14 +76,18 @@ class Sources:
     def copy(self, source: DeckSource) -> OfferedCopy:
         if source.id not in self._copies:
             copy = self.cache.copy(source, lambda: offered_copy(source, self.files), self.files)
-            left_out = "; ".join(copy.removed) or "nothing to leave out"
-            self.progress(f"publication copy of {source.path.name}: left out {left_out}")
+            left_out = "; ".join(copy.removed) or _("nothing to leave out")
+            self.progress(
+                _("publication copy of {file}: left out {what}").format(
+                    file=source.path.name, what=left_out
+                )
+            )
             self._copies[source.id] = copy
         return self._copies[source.id]
 
     def poll(self, source: PollSource) -> PollExport:
         def read() -> PollExport:
-            self.progress(f"reading poll export {source.path.name}")
+            self.progress(_("reading poll export {file}").format(file=source.path.name))
             return read_poll(source.path, tool=source.tool)
 
         if source.id not in self._polls:
@@ -248,7 +253,11 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
         chosen.append(slide)
     if insert.show != "image":
         return SlidesView(deck=source, slides=tuple(chosen), show=insert.show)
-    sources.progress(f"drawing slides {', '.join(map(str, insert.slides))} of {source.path.name}")
+    sources.progress(
+        _("drawing slides {numbers} of {file}").format(
+            numbers=", ".join(map(str, insert.slides)), file=source.path.name
+        )
+    )
     pictures = slide_pictures(source, deck, chosen, sources.files)
     return SlidesView(deck=source, slides=tuple(chosen), show="image", pictures=pictures)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, uptodate
 from .errors import display_path
+from .i18n import _
 from .model import Event, Report
 from .textutil import human_size
 from .workspace import PROOFS, event_lock, staging, swap_in
@@ -93,7 +94,7 @@ def build(
         with event_lock(out_root, slug, "build"):
             record = uptodate.unchanged(out_root, slug, inputs)
     if record is not None:
-        progress("nothing changed since the last build: the output is up to date")
+        progress(_("nothing changed since the last build: the output is up to date"))
         outputs = _outputs(out_root / slug, slug, {w.path: w.pages for w in record.written})
         seconds = time.perf_counter() - started
         return BuildResult(slug, outputs, seconds, record.warnings, unchanged=True)
@@ -127,7 +128,7 @@ def _build(
     from .reading import read_event
     from .render.html import render_page
 
-    progress("reading event.yaml and the session texts")
+    progress(_("reading event.yaml and the session texts"))
     # Every problem in the sources is raised here, all together; nothing is written yet.
     report, env = read_event(event_dir, templates, progress, cache=kept).checked()
     event = report.event
@@ -138,11 +139,11 @@ def _build(
         "version": version,
     }
     warnings = unused_writeups(event)
-    progress("scanning what is published for personal data")
+    progress(_("scanning what is published for personal data"))
     scan = review(report)
     if final:
         # Before the approvals: --force may skip a speaker's approval, never this.
-        scan.require_clear("the final version")
+        scan.require_clear(_("the final version"))
         page = render_page(env, report, "screen", **links)
         warnings += require_approval(event, session_blocks(page), force)
         warnings += scan.stale_notes()
@@ -154,7 +155,7 @@ def _build(
         facts = None
         pages: dict[str, int] = {}
         if with_pdf:
-            progress("writing the PDF (PDF/UA-1)")
+            progress(_("writing the PDF (PDF/UA-1)"))
             pdf = stage / f"{event.slug}.pdf"
             html = render_page(env, report, "print", **links)
             roots = [stage, event_dir, templates]
@@ -163,7 +164,7 @@ def _build(
             # The page links its PDF with the size and pages a reader is about to download.
             size = human_size(pdf.stat().st_size, event.language)
             facts = {"href": pdf.name, "size": size, "pages": pages[pdf.name]}
-        progress("writing the HTML page")
+        progress(_("writing the HTML page"))
         page = render_page(env, report, "screen", pdf=facts, **links)
         (stage / "index.html").write_text(page, encoding="utf-8")
         # The record of the output goes before the output changes (cache/uptodate.py).
@@ -187,8 +188,10 @@ def unused_writeups(event: Event) -> list[str]:
     """Session files no session names: text someone wrote that the report leaves out."""
     used = {s.source.resolve() for s in event.sessions}
     return [
-        f"{display_path(md)}: no session in event.yaml uses this file, so the report leaves"
-        " it out; add the session under 'sessions:' or remove the file"
+        _(
+            "{file}: no session in event.yaml uses this file, so the report leaves it out;"
+            " add the session under 'sessions:' or remove the file"
+        ).format(file=display_path(md))
         for md in sorted((event.root / "sessions").glob("*.md"))
         if md.resolve() not in used
     ]

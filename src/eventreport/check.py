@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import TEMPLATES, unused_writeups
+from .i18n import _, ngettext
 from .personal.review import review
 from .problems import Problem
 from .publish import placeholder_warning
@@ -33,24 +34,32 @@ class Checked:
     def lines(self) -> list[str]:
         """The findings as a person reads them: problems first, warnings apart."""
         out: list[str] = []
-        if self.problems:
-            out.append(f"{_count(len(self.problems), 'problem')}, by file and line:")
-            out += [f"  {line}" for problem in self.problems for line in problem.lines()]
-        if self.warnings:
-            out.append(f"{_count(len(self.warnings), 'warning')} (these do not stop a build):")
-            out += [f"  WARNING {warning}" for warning in self.warnings]
-        if self.problems:
+        problems, warnings = len(self.problems), len(self.warnings)
+        if problems:
             out.append(
-                f"{self.slug} cannot be built yet: fix the {_count(len(self.problems), 'problem')}"
-                " above, then run invoke check again."
+                ngettext("{n} problem, by file and line:", "{n} problems, by file and line:",
+                         problems).format(n=problems)
+            )  # fmt: skip
+            out += [f"  {line}" for problem in self.problems for line in problem.lines()]
+        if warnings:
+            out.append(
+                ngettext("{n} warning (these do not stop a build):",
+                         "{n} warnings (these do not stop a build):", warnings).format(n=warnings)
+            )  # fmt: skip
+            out += ["  " + _("WARNING {warning}").format(warning=w) for w in self.warnings]
+        if problems:
+            out.append(
+                ngettext(
+                    "{event} cannot be built yet: fix the {n} problem above, then run invoke"
+                    " check again.",
+                    "{event} cannot be built yet: fix the {n} problems above, then run invoke"
+                    " check again.",
+                    problems,
+                ).format(event=self.slug, n=problems)
             )
         else:
-            out.append(f"No problems: {self.slug} is ready to build.")
+            out.append(_("No problems: {event} is ready to build.").format(event=self.slug))
         return out
-
-
-def _count(number: int, noun: str) -> str:
-    return f"1 {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def check_event(
@@ -65,7 +74,7 @@ def check_event(
     about; None leaves it unchecked.
     """
     event_dir, templates = event_dir.resolve(), templates.resolve()
-    progress("reading event.yaml and the session texts")
+    progress(_("reading event.yaml and the session texts"))
     read = read_event(event_dir, templates, progress, render=True)
     problems = read.problems
     warnings: list[str] = []
@@ -73,7 +82,7 @@ def check_event(
         # A session left out for a mistake would make its own file look unused.
         if not problems.any_skipped("session"):
             warnings += unused_writeups(read.report.event)
-        progress("scanning what is published for personal data")
+        progress(_("scanning what is published for personal data"))
         with problems.each():
             warnings += review(read.report).warnings()
     if base_url is not None:
@@ -84,7 +93,9 @@ def check_event(
 def _address_warnings(base_url: str) -> list[str]:
     if not base_url.startswith(("https://", "http://")):
         return [
-            "invoke.yaml: eventreport.base_url is not set to the site's address"
-            " (https://...); invoke publish needs it, so set it before you publish"
+            _(
+                "invoke.yaml: eventreport.base_url is not set to the site's address"
+                " (https://...); invoke publish needs it, so set it before you publish"
+            )
         ]
     return list(placeholder_warning(base_url))

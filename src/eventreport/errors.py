@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from .i18n import N_, _
 
 
 class ReportError(Exception):
@@ -17,7 +20,7 @@ class ReportError(Exception):
     def __str__(self) -> str:
         where = [display_path(self.path)] if self.path is not None else []
         if self.location:
-            where.append(self.location)
+            where.append(_place_in_language(self.location))
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
@@ -56,3 +59,28 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+# The places errors name ("line 12", "slide 4", "sheet 'Session 1', row 14"): every module
+# writes them in English (problems.py sorts by "line N"), and they are put in the reader's
+# language only when shown. A piece in any other form is shown as it is.
+_PLACES = {
+    "line": N_("line {place}"),
+    "slide": N_("slide {place}"),
+    "page": N_("page {place}"),
+    "row": N_("row {place}"),
+    "column": N_("column {place}"),
+    "sheet": N_("sheet {place}"),
+    "part": N_("part {place}"),
+}
+_PIECE = re.compile(r"^([a-z]+) (\d+|'[^']*'|\S+)$")
+
+
+def _place_in_language(location: str) -> str:
+    pieces = []
+    for piece in location.split(", "):
+        found = _PIECE.match(piece)
+        if found is not None and found[1] in _PLACES:
+            piece = _(_PLACES[found[1]]).format(place=found[2])
+        pieces.append(piece)
+    return ", ".join(pieces)

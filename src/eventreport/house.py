@@ -17,6 +17,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from . import contrast
 from .errors import SourceError
+from .i18n import _
 from .manifest import EMAIL, _Fields
 from .model import Colours, HouseStyle, Logo, Typeface
 from .pictures import picture_problem
@@ -73,7 +74,7 @@ def _read(
     if data is None:
         return base, {}
     if not isinstance(data, Mapping):
-        raise SourceError(path, "must hold 'key: value' lines (name:, logo:, colours:, ...)")
+        raise SourceError(path, _("must hold 'key: value' lines (name:, logo:, colours:, ...)"))
     top = _Fields(path, data, FILE)
     top.only(KEYS)
     changes: dict[str, Any] = {}
@@ -81,10 +82,14 @@ def _read(
         if key in data:
             changes[key] = top.text(key)
     if "contact" in changes and not EMAIL.match(changes["contact"]):
-        raise top.fail("contact", f"'{changes['contact']}' is not an e-mail address")
+        raise top.fail(
+            "contact", _("'{value}' is not an e-mail address").format(value=changes["contact"])
+        )
     for key in ("website", "licence_url"):
         if key in changes and not changes[key].startswith(("https://", "http://")):
-            raise top.fail(key, f"'{changes[key]}' must start with https:// or http://")
+            raise top.fail(
+                key, _("'{value}' must start with https:// or http://").format(value=changes[key])
+            )
     if "logo" in data:
         changes["logo"] = _logo(top, path.parent, door)
     where: dict[str, tuple[Path, int]] = {}
@@ -96,7 +101,7 @@ def _read(
             # come from outside, so only the project's own house file chooses a typeface.
             raise top.fail(
                 "typeface",
-                "an event cannot choose a typeface; set it in templates/house.yaml",
+                _("an event cannot choose a typeface; set it in templates/house.yaml"),
             )
         changes["typeface"] = _typeface(top, path.parent)
     return replace(base, **changes), where
@@ -105,13 +110,15 @@ def _read(
 def _logo(top: _Fields, folder: Path, door: Path) -> Logo:
     value = top.data["logo"]
     if not isinstance(value, Mapping):
-        raise top.fail("logo", "'logo' needs 'file:' and 'alt:' (or 'decorative: true') below it")
+        raise top.fail(
+            "logo", _("'logo' needs 'file:' and 'alt:' (or 'decorative: true') below it")
+        )
     fields = _Fields(top.path, value, "logo")
     fields.only({"file", "alt", "decorative"})
     decorative = fields.flag("decorative", False)
     alt = fields.text("alt", required=not decorative) or ""
     if decorative and alt:
-        raise fields.fail("alt", "a decorative logo has no alt text; remove one of the two")
+        raise fields.fail("alt", _("a decorative logo has no alt text; remove one of the two"))
     return Logo(path=logo_file(fields, folder, door), alt=alt)
 
 
@@ -120,7 +127,10 @@ def logo_file(fields: _Fields, folder: Path, door: Path) -> Path:
     `door` (safepath.inside, links resolved) and checked; the one place a logo is read."""
     name = str(fields.text("file"))
     outside = fields.fail(
-        "file", f"'{name}' lies outside {folder.name}/; put the logo beside {FILE}"
+        "file",
+        _("'{name}' lies outside {folder}/; put the logo beside {file}").format(
+            name=name, folder=folder.name, file=FILE
+        ),
     )
     try:
         file = inside(door, (folder.relative_to(door) / name).as_posix())
@@ -129,13 +139,20 @@ def logo_file(fields: _Fields, folder: Path, door: Path) -> Path:
     if not file.is_relative_to(folder.resolve()):
         raise outside
     if not file.is_file():
-        raise fields.fail("file", f"'{name}' does not exist; check the name and folder")
+        raise fields.fail(
+            "file", _("'{name}' does not exist; check the name and folder").format(name=name)
+        )
     if file.suffix.lower() not in LOGO_SUFFIXES:
-        raise fields.fail("file", f"'{name}' is not an SVG or PNG file; export the logo as one")
+        raise fields.fail(
+            "file",
+            _("'{name}' is not an SVG or PNG file; export the logo as one").format(name=name),
+        )
     if file.stat().st_size > LOGO_MAX_BYTES:
-        raise fields.fail("file", f"'{name}' is larger than 2 MB; export a smaller logo")
+        raise fields.fail(
+            "file", _("'{name}' is larger than 2 MB; export a smaller logo").format(name=name)
+        )
     if problem := picture_problem(file):
-        raise fields.fail("file", f"'{name}' {problem}")
+        raise fields.fail("file", _("'{name}' {problem}").format(name=name, problem=problem))
     return file
 
 
@@ -143,7 +160,7 @@ def _colours(top: _Fields, base: Colours) -> tuple[Colours, dict[str, tuple[Path
     value = top.data["colours"]
     if not isinstance(value, Mapping):
         raise top.fail(
-            "colours", "'colours' needs one 'name: \"#rrggbb\"' line per colour below it"
+            "colours", _("'colours' needs one 'name: \"#rrggbb\"' line per colour below it")
         )
     names = {f.name for f in fields(Colours)}
     fields_ = _Fields(top.path, value, "colours")
@@ -153,15 +170,19 @@ def _colours(top: _Fields, base: Colours) -> tuple[Colours, dict[str, tuple[Path
         if value[key] is None:
             raise fields_.fail(
                 key,
-                f"colour '{key}' has no value; write it as \"#rrggbb\", in quotes"
-                " (YAML reads # as the start of a comment)",
+                _(
+                    "colour '{name}' has no value; write it as \"#rrggbb\", in quotes"
+                    " (YAML reads # as the start of a comment)"
+                ).format(name=key),
             )
         text = str(fields_.text(key))
         if not contrast.HEX.match(text):
             raise fields_.fail(
                 key,
-                f"colour '{key}' is '{text}'; write it as \"#rrggbb\", in quotes"
-                " (YAML reads # as the start of a comment)",
+                _(
+                    "colour '{name}' is '{value}'; write it as \"#rrggbb\", in quotes"
+                    " (YAML reads # as the start of a comment)"
+                ).format(name=key, value=text),
             )
         changes[key] = text.lower()
     where = {key: (top.path, value.line_of(key)) for key in changes}
@@ -174,7 +195,7 @@ def check_colours(colours: Colours, where: dict[str, tuple[Path, int]]) -> None:
     for name, uses in USES.items():
         colour = getattr(colours, name)
         pairs = [(_background(colours, bg), minimum) for bg, minimum, _ in uses]
-        for (bg_name, minimum, what), (background, _) in zip(uses, pairs, strict=True):
+        for (bg_name, minimum, what), (background, _least) in zip(uses, pairs, strict=True):
             reached = contrast.ratio(colour, background)
             if reached >= minimum:
                 continue
@@ -202,7 +223,9 @@ def _named(name: str, value: str) -> str:
 def _typeface(top: _Fields, folder: Path) -> Typeface:
     value = top.data["typeface"]
     if not isinstance(value, Mapping):
-        raise top.fail("typeface", "'typeface' needs 'name:' and 'regular:' (a font file) below it")
+        raise top.fail(
+            "typeface", _("'typeface' needs 'name:' and 'regular:' (a font file) below it")
+        )
     fields_ = _Fields(top.path, value, "typeface")
     fields_.only({"name", *FONT_STYLES})
     name = str(fields_.text("name"))
@@ -212,12 +235,22 @@ def _typeface(top: _Fields, folder: Path) -> Typeface:
             file_name = str(fields_.text(style))
             file = (folder / file_name).resolve()
             if not file.is_relative_to(folder.resolve()) or not file.is_file():
-                raise fields_.fail(style, f"'{file_name}' is not a file beside {FILE}")
+                raise fields_.fail(
+                    style,
+                    _("'{name}' is not a file beside {file}").format(name=file_name, file=FILE),
+                )
             if file.suffix.lower() not in FONT_SUFFIXES:
-                raise fields_.fail(style, f"'{file_name}' is not a .ttf or .otf font file")
+                raise fields_.fail(
+                    style, _("'{name}' is not a .ttf or .otf font file").format(name=file_name)
+                )
             try:
                 TTFont(file, lazy=True).close()
             except (TTLibError, OSError, AssertionError, KeyError) as exc:
-                raise fields_.fail(style, f"'{file_name}' is not a readable font ({exc})") from None
+                raise fields_.fail(
+                    style,
+                    _("'{name}' is not a readable font ({problem})").format(
+                        name=file_name, problem=exc
+                    ),
+                ) from None
             files.append((style, file))
     return Typeface(name=name, files=tuple(files))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError, display_path
+from .i18n import _
 from .limits import MARKDOWN_BYTES
 from .model import (
     DeckSource,
@@ -58,8 +59,14 @@ class _Fields:
         for key in self.data:
             if key not in allowed:
                 near = _closest(key, allowed)
-                hint = f"did you mean '{near}'?" if near else f"use {', '.join(sorted(allowed))}"
-                error = self.fail(key, f"'{key}' is not a field of {self.what}; {hint}")
+                if near:
+                    said = _("'{key}' is not a field of {what}; did you mean '{near}'?")
+                else:
+                    said = _("'{key}' is not a field of {what}; use {allowed}")
+                message = said.format(
+                    key=key, what=self.what, near=near, allowed=", ".join(sorted(allowed))
+                )
+                error = self.fail(key, message)
                 if self.problems is None:
                     raise error
                 self.problems.add(error)
@@ -68,19 +75,26 @@ class _Fields:
         value = self.data.get(key)
         if value is None:
             if required:
-                raise self.fail(None, f"{self.what} needs '{key}:'")
+                raise self.fail(None, _("{what} needs '{key}:'").format(what=self.what, key=key))
             return None
         if isinstance(value, bool | list | dict):
-            raise self.fail(key, f"'{key}' must be text; put it in quotes if it looks like data")
+            raise self.fail(
+                key,
+                _("'{key}' must be text; put it in quotes if it looks like data").format(key=key),
+            )
         text = str(value).strip()
         if not text:
-            raise self.fail(key, f"'{key}' is empty; write it, or leave the line out")
+            raise self.fail(
+                key, _("'{key}' is empty; write it, or leave the line out").format(key=key)
+            )
         return text
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            raise self.fail(key, f"'{key}' must be true or false, not '{value}'")
+            raise self.fail(
+                key, _("'{key}' must be true or false, not '{value}'").format(key=key, value=value)
+            )
         return value
 
     def identifier(self, key: str) -> str:
@@ -89,8 +103,10 @@ class _Fields:
         if not ID.match(value):
             raise self.fail(
                 key,
-                f"'{value}' is not a usable id: use lower-case letters, digits and '-',"
-                " e.g. 'suze-hageman'",
+                _(
+                    "'{value}' is not a usable id: use lower-case letters, digits and '-',"
+                    " e.g. 'suze-hageman'"
+                ).format(value=value),
             )
         return value
 
@@ -99,7 +115,12 @@ class _Fields:
         if value is None and not required:
             return _empty()
         if not isinstance(value, Mapping):
-            raise self.fail(key, f"'{key}' must be a list of 'id:' entries, each indented below it")
+            raise self.fail(
+                key,
+                _("'{key}' must be a list of 'id:' entries, each indented below it").format(
+                    key=key
+                ),
+            )
         return value
 
     def sequence(self, key: str) -> list[Any]:
@@ -107,7 +128,9 @@ class _Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self.fail(key, f"'{key}' must be a list, each entry starting with '- '")
+            raise self.fail(
+                key, _("'{key}' must be a list, each entry starting with '- '").format(key=key)
+            )
         return value
 
 
@@ -137,7 +160,7 @@ def _read_event(root: Path, problems: Problems) -> Event:
         raise SourceError(root / "event.yaml", str(exc)) from None
     data = load_file(path)
     if not isinstance(data, Mapping):
-        raise SourceError(path, "must hold 'key: value' lines (title:, date:, sessions:, ...)")
+        raise SourceError(path, _("must hold 'key: value' lines (title:, date:, sessions:, ...)"))
     top = _Fields(path, data, "event.yaml", problems)
     top.only(EVENT_KEYS)
     # A misspelt key ('plaace:') is one mistake, not also a missing 'place:'.
@@ -145,7 +168,10 @@ def _read_event(root: Path, problems: Problems) -> Event:
     for key in REQUIRED:
         if key not in data and key not in misspelt:
             problems.add(
-                SourceError(path, f"'{key}:' is missing; see docs/sources.md for an example")
+                SourceError(
+                    path,
+                    _("'{key}:' is missing; see docs/sources.md for an example").format(key=key),
+                )
             )
 
     def text(key: str, default: str = "") -> str:
@@ -154,7 +180,8 @@ def _read_event(root: Path, problems: Problems) -> Event:
 
     language = text("language", LANGUAGES[0])
     if language not in LANGUAGES:
-        problems.add(top.fail("language", f"language '{language}' is not supported; use nl or en"))
+        said = _("language '{language}' is not supported; use nl or en")
+        problems.add(top.fail("language", said.format(language=language)))
         language = LANGUAGES[0]
     organiser = text("organiser")
     speakers = _speakers(path, top, problems)
@@ -188,8 +215,10 @@ def _slug(root: Path) -> str:
     if not ID.match(root.name):
         raise SourceError(
             root,
-            "an event folder's name is its slug: lower-case letters, digits and '-',"
-            " e.g. 2020-09-03-zorg-slachtoffers; rename the folder",
+            _(
+                "an event folder's name is its slug: lower-case letters, digits and '-',"
+                " e.g. 2020-09-03-zorg-slachtoffers; rename the folder"
+            ),
         )
     return root.name
 
@@ -208,7 +237,10 @@ def _date(fields: _Fields, key: str = "date") -> dt.date:
         pass
     shown = value if isinstance(value, str | int | float) else type(value).__name__
     raise fields.fail(
-        key, f"{key} '{shown}' is not a valid date; write it as YYYY-MM-DD, e.g. 2020-09-03"
+        key,
+        _("{key} '{value}' is not a valid date; write it as YYYY-MM-DD, e.g. 2020-09-03").format(
+            key=key, value=shown
+        ),
     )
 
 
@@ -222,7 +254,9 @@ def _proofs(path: Path, top: _Fields) -> ProofSettings | None:
         return None
     value = top.data["proofs"]
     if not isinstance(value, Mapping):
-        raise top.fail("proofs", "'proofs' needs 'reply_to:' (and 'deadline:') indented below it")
+        raise top.fail(
+            "proofs", _("'proofs' needs 'reply_to:' (and 'deadline:') indented below it")
+        )
     fields = _Fields(path, value, "proofs")
     fields.only({"reply_to", "deadline", "sender", "sender_email"})
     return ProofSettings(
@@ -242,12 +276,14 @@ def _address(fields: _Fields, key: str, required: bool = False) -> str | None:
         several = any(sep in value for sep in ",; ")
         raise fields.fail(
             key,
-            f"'{value[:80]}' is not one e-mail address"
-            + (
-                "; give one address per entry"
+            (
+                _("'{value}' is not one e-mail address; give one address per entry")
                 if several
-                else "; write it as name@example.org (letters of other scripts in their xn-- form)"
-            ),
+                else _(
+                    "'{value}' is not one e-mail address; write it as name@example.org (letters"
+                    " of other scripts in their xn-- form)"
+                )
+            ).format(value=value[:80]),
         )
     return value
 
@@ -257,7 +293,7 @@ def _speakers(path: Path, top: _Fields, problems: Problems) -> dict[str, Speaker
     table = _table(top, "speakers", "speaker", problems)
     for key, value in table.items():
         with problems.each(skips=("speaker", key)):
-            fields = _entry(path, table, key, value, "a speaker")
+            fields = _entry(path, table, key, value, _("a speaker"))
             fields.only({"name", "role", "organisation", "email"})
             result[key] = Speaker(
                 id=key,
@@ -274,7 +310,7 @@ def _decks(path: Path, root: Path, top: _Fields, problems: Problems) -> dict[str
     table = _table(top, "decks", "deck", problems)
     for key, value in table.items():
         with problems.each(skips=("deck", key)):
-            fields = _entry(path, table, key, value, "a deck")
+            fields = _entry(path, table, key, value, _("a deck"))
             fields.only(DECK_KEYS)
             file = _file(fields, root, DECK_SUFFIXES)
             result[key] = DeckSource(
@@ -293,11 +329,13 @@ def _polls(path: Path, root: Path, top: _Fields, problems: Problems) -> dict[str
     table = _table(top, "polls", "poll", problems)
     for key, value in table.items():
         with problems.each(skips=("poll", key)):
-            fields = _entry(path, table, key, value, "a poll export")
+            fields = _entry(path, table, key, value, _("a poll export"))
             fields.only({"file", "tool"})
             tool = fields.text("tool", required=False) or "auto"
             if problem := tool_problem(tool):
-                raise fields.fail("tool", f"poll '{key}': {problem}")
+                raise fields.fail(
+                    "tool", _("poll '{key}': {problem}").format(key=key, problem=problem)
+                )
             result[key] = PollSource(
                 id=key,
                 path=_file(fields, root, (".xlsx", ".csv")),
@@ -320,13 +358,17 @@ def _entry(path: Path, table: Mapping, key: str, value: Any, what: str) -> _Fiel
     if not ID.match(key):
         raise SourceError(
             path,
-            f"'{key}' is not a usable id for {what}: use lower-case letters, digits and '-'",
+            _(
+                "'{key}' is not a usable id for {what}: use lower-case letters, digits and '-'"
+            ).format(key=key, what=what),
             f"line {table.line_of(key)}",
         )
     if not isinstance(value, Mapping):
         raise SourceError(
             path,
-            f"{what} '{key}' needs its fields indented below it (name:, file:, ...)",
+            _("{what} '{key}' needs its fields indented below it (name:, file:, ...)").format(
+                what=what, key=key
+            ),
             f"line {table.line_of(key)}",
         )
     return _Fields(path, value, f"{what} ('{key}')")
@@ -340,9 +382,14 @@ def _file(fields: _Fields, root: Path, suffixes: tuple[str, ...]) -> Path:
     except OutsideError as exc:
         raise fields.fail("file", str(exc)) from None
     if not file.is_file():
-        raise fields.fail("file", f"'{name}' does not exist; check the name and folder")
+        raise fields.fail(
+            "file", _("'{name}' does not exist; check the name and folder").format(name=name)
+        )
     if file.suffix.lower() not in suffixes:
-        raise fields.fail("file", f"'{name}' is not one of {', '.join(suffixes)}")
+        raise fields.fail(
+            "file",
+            _("'{name}' is not one of {kinds}").format(name=name, kinds=", ".join(suffixes)),
+        )
     return file
 
 
@@ -361,7 +408,7 @@ def _sessions(
         items = top.sequence("sessions")
         if not items:
             raise top.fail(
-                "sessions", "'sessions' is empty; list the programme's sessions in order"
+                "sessions", _("'sessions' is empty; list the programme's sessions in order")
             )
     except SourceError as exc:
         problems.add(exc, skips=("session", ANY))
@@ -388,8 +435,10 @@ def _sessions(
             problems.add(
                 SourceError(
                     path,
-                    f"two sessions have the id '{session.id}'; ids must be unique (they name"
-                    " the session's anchor and proof), so change one",
+                    _(
+                        "two sessions have the id '{id}'; ids must be unique (they name"
+                        " the session's anchor and proof), so change one"
+                    ).format(id=session.id),
                     f"line {line}",
                 )
             )
@@ -421,13 +470,13 @@ class _Group:
 
 def _group(path: Path, item: Mapping, problems: Problems) -> tuple[_Group, list[Any]]:
     """A group entry and the session entries in it."""
-    fields = _Fields(path, item, "a group", problems)
+    fields = _Fields(path, item, _("a group"), problems)
     fields.only({"group", "sessions"})
     group = _Group(fields, problems.attempt(lambda: str(fields.text("group")), ""))
     members = problems.attempt(lambda: fields.sequence("sessions"), list[Any]())
     if not members:
         problems.add(
-            fields.fail("sessions", "a group needs 'sessions:' with at least one session"),
+            fields.fail("sessions", _("a group needs 'sessions:' with at least one session")),
             skips=("session", ANY),
         )
     return group, members
@@ -453,10 +502,10 @@ def _session(
         where = group.fields.data.line if group else 0
         raise SourceError(
             path,
-            "each session is an entry with 'id:' and 'title:' (or 'group:')",
+            _("each session is an entry with 'id:' and 'title:' (or 'group:')"),
             f"line {where}" if where else None,
         )
-    fields = _Fields(path, item, "a session", problems)
+    fields = _Fields(path, item, _("a session"), problems)
     fields.only(SESSION_KEYS)
     session_id = fields.identifier("id")
     names = problems.attempt(lambda: fields.sequence("speakers"), list[Any]())
@@ -468,12 +517,16 @@ def _session(
     try:
         file = inside(root, relative)
     except OutsideError as exc:
-        raise fields.fail(key, f"session '{session_id}': {exc}") from None
+        raise fields.fail(
+            key, _("session '{id}': {problem}").format(id=session_id, problem=exc)
+        ) from None
     if not file.is_file():
         raise fields.fail(
             key,
-            f"session '{session_id}' has no write-up: {relative} is missing; create it (it may"
-            " be short) or set 'file:'",
+            _(
+                "session '{id}' has no write-up: {file} is missing; create it (it may"
+                " be short) or set 'file:'"
+            ).format(id=session_id, file=relative),
         )
     # Control characters (ESC, bidi overrides) have no place in prose; see textutil.
     text = without_controls(read_text(file, MARKDOWN_BYTES))
@@ -499,18 +552,22 @@ def _speaker(fields: _Fields, name: Any, speakers: dict[str, Speaker], problems:
     if isinstance(name, str) and name in speakers:
         return True
     line = fields.data.line_of("speakers")
-    note = (
-        f"The session at {display_path(fields.path)}, line {line}, names this speaker;"
-        " it was checked without them."
-    )
+    note = _(
+        "The session at {file}, line {line}, names this speaker; it was checked without them."
+    ).format(file=display_path(fields.path), line=line)
     if not problems.skipped("speaker", str(name), note):
         near = _closest(str(name), set(speakers))
-        hint = f"did you mean '{near}'?" if near else f"known: {', '.join(speakers) or 'none'}"
+        if near:
+            hint = _("did you mean '{near}'?").format(near=near)
+        else:
+            hint = _("known: {names}").format(names=", ".join(speakers) or _("none"))
         problems.add(
             fields.fail(
                 "speakers",
-                f"speaker '{name}' is not listed under 'speakers' ({hint});"
-                " add them there or fix the id",
+                _(
+                    "speaker '{name}' is not listed under 'speakers' ({hint});"
+                    " add them there or fix the id"
+                ).format(name=name, hint=hint),
             )
         )
     return False
@@ -530,12 +587,14 @@ def _links(path: Path, top: _Fields, problems: Problems) -> tuple[ExternalLink, 
 
 def _link(path: Path, top: _Fields, item: Any) -> ExternalLink:
     if not isinstance(item, Mapping):
-        raise top.fail("links", "each link is an entry with 'text:' and 'url:'")
-    fields = _Fields(path, item, "a link")
+        raise top.fail("links", _("each link is an entry with 'text:' and 'url:'"))
+    fields = _Fields(path, item, _("a link"))
     fields.only({"text", "url"})
     url = str(fields.text("url"))
     if not url.startswith(("https://", "http://", "mailto:")):
-        raise fields.fail("url", f"'{url}' must start with https://, http:// or mailto:")
+        raise fields.fail(
+            "url", _("'{url}' must start with https://, http:// or mailto:").format(url=url)
+        )
     return ExternalLink(text=str(fields.text("text")), url=url)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
+from .i18n import _
 from .limits import MIB, PICTURE_BYTES, PICTURE_PIXELS, SVG_ELEMENTS
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -37,17 +38,16 @@ _IMPORT = re.compile(r"@import|expression\s*\(|javascript:", re.IGNORECASE)
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
-_AS_PNG = "or save the picture as PNG"
 
 
 def picture_problem(file: Path) -> str | None:
     """What keeps `file` from being shown as a picture, or None."""
     size = file.stat().st_size
     if size > PICTURE_BYTES:
-        return (
-            f"is {size / MIB:.0f} MiB, more than the {PICTURE_BYTES // MIB} MiB a picture in a"
-            " report may be; save it smaller (a report needs at most 3000 pixels wide)"
-        )
+        return _(
+            "is {size} MiB, more than the {most} MiB a picture in a report may be; save it"
+            " smaller (a report needs at most 3000 pixels wide)"
+        ).format(size=f"{size / MIB:.0f}", most=PICTURE_BYTES // MIB)
     if file.suffix.lower() == ".svg":
         return svg_problem(file)
     return _raster_problem(file)
@@ -62,7 +62,9 @@ def _raster_problem(file: Path) -> str | None:
         with Image.open(file) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        return f"is not a picture the report can show ({exc}); save it as PNG or JPEG"
+        return _("is not a picture the report can show ({problem}); save it as PNG or JPEG").format(
+            problem=exc
+        )
     return None
 
 
@@ -81,11 +83,10 @@ def _header_only() -> Iterator[None]:
 
 
 def _too_many_pixels(width: int, height: int) -> str:
-    return (
-        f"is {width} x {height} pixels, more than the {PICTURE_PIXELS // 1_000_000} million a"
-        " picture in a report may have (decoding it would take a lot of memory); save it"
-        " smaller, e.g. 3000 pixels wide"
-    )
+    return _(
+        "is {width} x {height} pixels, more than the {most} million a picture in a report may"
+        " have (decoding it would take a lot of memory); save it smaller, e.g. 3000 pixels wide"
+    ).format(width=width, height=height, most=PICTURE_PIXELS // 1_000_000)
 
 
 def svg_problem(file: Path) -> str | None:
@@ -93,29 +94,34 @@ def svg_problem(file: Path) -> str | None:
     try:
         tree = etree.parse(str(file), _PARSER)
     except (etree.XMLSyntaxError, OSError) as exc:
-        return f"is not a readable SVG file ({exc}); export it again"
+        return _("is not a readable SVG file ({problem}); export it again").format(problem=exc)
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        return (
+        return _(
             "declares a DTD (entities), which a picture does not need and which can be used"
-            f" to read other files or expand without bound; export it again without, {_AS_PNG}"
+            " to read other files or expand without bound; export it again without, or save"
+            " the picture as PNG"
         )
     root = tree.getroot()
     if root.tag != f"{{{SVG_NS}}}svg":
-        return "is not an SVG picture (its first element is not <svg>); export it again"
+        return _("is not an SVG picture (its first element is not <svg>); export it again")
     for count, node in enumerate(root.iter(), 1):
         if count > SVG_ELEMENTS:
-            return f"has more than {SVG_ELEMENTS} elements; simplify it, {_AS_PNG}"
+            return _(
+                "has more than {most} elements; simplify it, or save the picture as PNG"
+            ).format(most=SVG_ELEMENTS)
         problem = _node_problem(node)
         if problem:
             line = node.sourceline
-            return (
-                f"holds {problem} (line {line} of the SVG file), which could run code or load"
+            return _(
+                "holds {problem} (line {line} of the SVG file), which could run code or load"
                 " something from elsewhere when the published picture is opened; remove it,"
-                f" {_AS_PNG}"
-            )
+                " or save the picture as PNG"
+            ).format(problem=problem, line=line)
     for sibling in root.itersiblings(preceding=True):
         if isinstance(sibling, etree._ProcessingInstruction):
-            return f"starts with a processing instruction <?{sibling.target} ...?>; {_AS_PNG}"
+            return _(
+                "starts with a processing instruction <?{target} ...?>; save the picture as PNG"
+            ).format(target=sibling.target)
     return None
 
 

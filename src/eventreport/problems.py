@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import ReportError, display_path
+from .i18n import _, ngettext
 
 T = TypeVar("T")
 
@@ -44,14 +45,14 @@ class ProblemsError(ReportError):
     def __init__(self, problems: tuple[Problem, ...]) -> None:
         self.problems = problems
         lines = [line for problem in problems for line in problem.lines()]
-        count = _count(len(problems))
+        heading = ngettext(
+            "{n} problem in the sources, by file and line:",
+            "{n} problems in the sources, by file and line:",
+            len(problems),
+        ).format(n=len(problems))
         # Indented below the first line, which a task prints indented itself.
         listed = "".join(f"\n    {line}" for line in lines)
-        super().__init__(None, f"{count} in the sources, by file and line:{listed}")
-
-
-def _count(number: int) -> str:
-    return "1 problem" if number == 1 else f"{number} problems"
+        super().__init__(None, f"{heading}{listed}")
 
 
 class Problems:
@@ -155,6 +156,6 @@ def _place(error: ReportError) -> tuple[str, int]:
 
 def block_note(kind: str, path: Path, line: int) -> str:
     """The note for a ```kind``` block that uses an entry skipped for its own mistake."""
-    return (
-        f"The ```{kind}``` block at {display_path(path)}, line {line}, uses it and was not checked."
+    return _("The ```{kind}``` block at {file}, line {line}, uses it and was not checked.").format(
+        kind=kind, file=display_path(path), line=line
     )

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from .assemble import DOWNLOAD_FOLDER
 from .build import TEMPLATES, BuildResult, build
 from .errors import ReportError
+from .i18n import _
 from .manifest import load_event
 from .model import Event
 from .templating import environment, render
@@ -101,7 +102,7 @@ def publish(
                 if previous is not None and _sha256(pdf) != previous["pdf"]["sha256"]:
                     version += 1
                     result = made(version, cache)
-                progress("assembling the published set")
+                progress(_("assembling the published set"))
                 stage = work / event.slug
                 shutil.copytree(
                     work / "build" / event.slug, stage, ignore=shutil.ignore_patterns(PROOFS)
@@ -152,9 +153,11 @@ def placeholder_warning(base_url: str) -> tuple[str, ...]:
     host = (urlsplit(base_url).hostname or "").lower()
     if host == "localhost" or host.endswith(_RESERVED):
         return (
-            f"base_url {base_url} is a placeholder: the links in newsletter.html,"
-            " newsletter.txt and manifest.json lead nowhere until you set your site's"
-            " address in invoke.yaml (eventreport.base_url)",
+            _(
+                "base_url {address} is a placeholder: the links in newsletter.html,"
+                " newsletter.txt and manifest.json lead nowhere until you set your site's"
+                " address in invoke.yaml (eventreport.base_url)"
+            ).format(address=base_url),
         )
     return ()
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from .i18n import _
+
 
 class OutsideError(Exception):
     """A name that does not lead to a place inside the folder; `str()` says why."""
@@ -21,21 +23,27 @@ def inside(root: Path, name: str) -> Path:
     not exist: callers say what is missing in their own words.
     """
     if not name or "\x00" in name:
-        raise OutsideError(f"'{name}' is not a file name")
+        raise OutsideError(_("'{name}' is not a file name").format(name=name))
     relative = PurePosixPath(name.replace("\\", "/"))
     if relative.is_absolute():
         raise OutsideError(
-            f"'{name}' is a path on this computer, not in the event folder; write it"
-            " relative to the folder, e.g. decks/talk.pptx"
+            _(
+                "'{name}' is a path on this computer, not in the event folder; write it"
+                " relative to the folder, e.g. decks/talk.pptx"
+            ).format(name=name)
         )
     base = root.resolve()
     plain = Path(base, *relative.parts)
     if not _normalised(plain).is_relative_to(base):
-        raise OutsideError(f"'{name}' lies outside the event folder; move the file inside it")
+        raise OutsideError(
+            _("'{name}' lies outside the event folder; move the file inside it").format(name=name)
+        )
     if not plain.resolve().is_relative_to(base):
         raise OutsideError(
-            f"'{name}' is a link to a file outside the event folder; copy the file itself"
-            " into the folder"
+            _(
+                "'{name}' is a link to a file outside the event folder; copy the file itself"
+                " into the folder"
+            ).format(name=name)
         )
     return plain.resolve()
 

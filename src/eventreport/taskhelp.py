@@ -12,6 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from invoke.parser.parser import ParseMachine
+from invoke.program import Program
+
+from .i18n import _
 
 HELP_FLAGS = ("--help", "-h")
 
@@ -40,3 +43,18 @@ def help_after_task_names() -> None:
 
     handle.help_after_task_names = True  # type: ignore[attr-defined]
     ParseMachine.handle = handle  # type: ignore[method-assign]
+
+
+def list_heading_in_language() -> None:
+    """`invoke --list` opens with "Available tasks:" in the chosen language (i18n.py)."""
+    original = Program.task_list_opener
+    if getattr(original, "in_language", False):
+        return
+
+    def opener(self: Any, extra: str = "") -> str:
+        text: str = original(self, extra)
+        # Only invoke's plain heading: a scoped or nested list keeps its own wording.
+        return _("Available tasks") if text == "Available tasks" else text
+
+    opener.in_language = True  # type: ignore[attr-defined]
+    Program.task_list_opener = opener  # type: ignore[method-assign]

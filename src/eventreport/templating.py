@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import RenderError, SourceError
+from .i18n import _
 from .labels import LABELS
 from .limits import (
     TEMPLATE_BYTES,
@@ -220,7 +221,8 @@ def render(env: Environment, name: str, **context: Any) -> str:
             text = _bounded_output(template.generate(**context))
     except TemplateSyntaxError as exc:
         where = Path(exc.filename) if exc.filename else Path(exc.name or name)
-        raise RenderError(where, f"template error: {exc.message}", f"line {exc.lineno}") from None
+        said = _("template error: {problem}").format(problem=exc.message)
+        raise RenderError(where, said, f"line {exc.lineno}") from None
     except (TemplateError, RecursionError, TimeLimitError, _TooLongError) as exc:
         path, line = _template_frame(exc, name)
         raise RenderError(path, _problem(exc), line) from None
@@ -231,28 +233,30 @@ def render(env: Environment, name: str, **context: Any) -> str:
 def _problem(exc: BaseException) -> str:
     """What went wrong while rendering, and what to do, in words for the template's author."""
     if isinstance(exc, TemplateNotFound):
-        return f"template '{exc.name}' not found; check the name in extends/include"
-    if isinstance(exc, SecurityError):
-        return (
-            f"the template does what templates may not ({exc}); templates only lay out the"
-            " report's text, see docs/security.md"
+        return _("template '{name}' not found; check the name in extends/include").format(
+            name=exc.name
         )
+    if isinstance(exc, SecurityError):
+        return _(
+            "the template does what templates may not ({problem}); templates only lay out the"
+            " report's text, see docs/security.md"
+        ).format(problem=exc)
     if isinstance(exc, RecursionError):
-        return (
+        return _(
             "templates include or extend each other without end (a template that includes"
             " itself?); check the include and extends lines"
         )
     if isinstance(exc, TimeLimitError):
-        return (
-            f"rendering took more than {TEMPLATE_SECONDS} s (a loop without end, or loops"
+        return _(
+            "rendering took more than {seconds} s (a loop without end, or loops"
             " nested too deep?); check the template's for-loops"
-        )
+        ).format(seconds=TEMPLATE_SECONDS)
     if isinstance(exc, _TooLongError):
-        return (
-            f"the template wrote more than {TEMPLATE_OUTPUT // 2**20} MiB of text, far more"
-            " than any report; check its loops"
-        )
-    return f"template error: {exc}"
+        return _(
+            "the template wrote more than {size} MiB of text, far more than any report;"
+            " check its loops"
+        ).format(size=TEMPLATE_OUTPUT // 2**20)
+    return _("template error: {problem}").format(problem=exc)
 
 
 def _check_output(filename: str, name: str, text: str) -> None:
@@ -265,9 +269,11 @@ def _check_output(filename: str, name: str, text: str) -> None:
     if problem:
         raise RenderError(
             Path(filename),
-            f"the page made with this template (or one it includes or extends) holds"
-            f" {problem}; templates lay out the report's text and may not add scripts or"
-            " load anything from elsewhere (docs/security.md)",
+            _(
+                "the page made with this template (or one it includes or extends) holds"
+                " {problem}; templates lay out the report's text and may not add scripts or"
+                " load anything from elsewhere (docs/security.md)"
+            ).format(problem=problem),
         )
 
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ReportError
+from .i18n import _
 
 PROOFS = "proofs"
 
@@ -31,17 +32,19 @@ def output_error(exc: OSError, folder: Path) -> OutputError:
     """`exc`, met while writing into `folder`, in words a person can act on."""
     path = Path(exc.filename) if isinstance(exc.filename, str) else folder
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        what = (
-            f"the disk is full ({exc.strerror}); make room (delete old builds with"
+        what = _(
+            "the disk is full ({reason}); make room (delete old builds with"
             " `invoke clean`, or other files) and run again"
-        )
+        ).format(reason=exc.strerror)
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        what = (
-            f"may not be written ({exc.strerror}); check the folder's permissions and that"
+        what = _(
+            "may not be written ({reason}); check the folder's permissions and that"
             " the disk is not read-only, then run again"
-        )
+        ).format(reason=exc.strerror)
     else:
-        what = f"cannot be written ({exc.strerror}); check the folder and run again"
+        what = _("cannot be written ({reason}); check the folder and run again").format(
+            reason=exc.strerror
+        )
     return OutputError(path, what)
 
 
@@ -60,7 +63,9 @@ def event_lock(folder: Path, slug: str, what: str) -> Iterator[None]:
         except BlockingIOError:
             raise OutputError(
                 folder,
-                f"another {what} of {slug} is running; wait until it is done, then run again",
+                _(
+                    "another {what} of {slug} is running; wait until it is done, then run again"
+                ).format(what=what, slug=slug),
             ) from None
         yield
 

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import ReportError, SourceError
+from .i18n import _
 from .model import (
     DownloadInsert,
     MarkdownPart,
@@ -115,8 +116,10 @@ class WriteupParser:
                 self.problems.add(
                     self.fail(
                         line,
-                        "the closing text shows a picture; put pictures in a session's"
-                        " Markdown file, where they get their description checked and copied",
+                        _(
+                            "the closing text shows a picture; put pictures in a session's"
+                            " Markdown file, where they get their description checked and copied"
+                        ),
                     )
                 )
                 break
@@ -133,8 +136,10 @@ class WriteupParser:
             self.problems.add(
                 self.fail(
                     line,
-                    f"```{kind} is not a kind of block; did you mean ```{near[0]}?"
-                    f" (blocks: {', '.join(DIRECTIVES)})",
+                    _(
+                        "```{kind} is not a kind of block; did you mean ```{near}?"
+                        " (blocks: {kinds})"
+                    ).format(kind=kind, near=near[0], kinds=", ".join(DIRECTIVES)),
                 ),
                 skips=("block", f"{self.path}:{line}"),
             )
@@ -147,8 +152,10 @@ class WriteupParser:
                 self.problems.add(
                     self.fail(
                         line,
-                        f"the ```{kind} block opened here is not closed; end it with"
-                        f" {token.markup} on a line of its own",
+                        _(
+                            "the ```{kind} block opened here is not closed; end it with"
+                            " {fence} on a line of its own"
+                        ).format(kind=kind, fence=token.markup),
                     ),
                     skips=("block", f"{self.path}:{line}"),
                 )
@@ -177,9 +184,10 @@ class WriteupParser:
                     self.problems.add(
                         self.fail(
                             line,
-                            f"the link to '{href[:80]}' is not a web or e-mail address; links"
-                            f" may start with {', '.join(LINK_SCHEMES)} (or # for a place in"
-                            " the report)",
+                            _(
+                                "the link to '{address}' is not a web or e-mail address; links"
+                                " may start with {schemes} (or # for a place in the report)"
+                            ).format(address=href[:80], schemes=", ".join(LINK_SCHEMES)),
                         )
                     )
                     # Kept out of the page a check renders, which would refuse it again.
@@ -199,23 +207,27 @@ class WriteupParser:
                     self.problems.add(
                         self.fail(
                             line,
-                            "a '#' heading here would compete with the session's title;"
-                            " use '##' for a sub-heading",
+                            _(
+                                "a '#' heading here would compete with the session's title;"
+                                " use '##' for a sub-heading"
+                            ),
                         )
                     )
                 elif level > previous + 1:
                     self.problems.add(
                         self.fail(
                             line,
-                            f"heading level {level} follows level {previous}, skipping one;"
-                            f" use {'#' * (previous + 1)} here",
+                            _(
+                                "heading level {level} follows level {previous}, skipping one;"
+                                " use {marks} here"
+                            ).format(level=level, previous=previous, marks="#" * (previous + 1)),
                         )
                     )
                 previous = level
             shifted = self.heading_base + level - 1
             if shifted > 6:
                 if token.type == "heading_open":
-                    self.problems.add(self.fail(line, "headings nest too deep; use fewer '#'"))
+                    self.problems.add(self.fail(line, _("headings nest too deep; use fewer '#'")))
                 shifted = 6
             token.tag = f"h{shifted}"
 
@@ -245,9 +257,11 @@ class WriteupParser:
         if not alt:
             raise self.fail(
                 line,
-                f"the picture '{src}' has no description; write one between the"
-                " brackets: ![what the picture shows](...) so screen-reader users get it,"
-                " or ![{decorative}](...) if it shows nothing a reader needs",
+                _(
+                    "the picture '{file}' has no description; write one between the"
+                    " brackets: ![what the picture shows](...) so screen-reader users get it,"
+                    " or ![{{decorative}}](...) if it shows nothing a reader needs"
+                ).format(file=src),
             )
         relative = PurePosixPath(src)
         # No '..' even where it would stay inside: the name is also where the copy
@@ -255,17 +269,23 @@ class WriteupParser:
         if _SCHEME.match(src) or relative.is_absolute() or ".." in relative.parts:
             raise self.fail(
                 line,
-                f"the picture '{src}' must be a file inside the event folder,"
-                " e.g. media/photo.jpg (nothing is fetched from elsewhere)",
+                _(
+                    "the picture '{file}' must be a file inside the event folder,"
+                    " e.g. media/photo.jpg (nothing is fetched from elsewhere)"
+                ).format(file=src),
             )
         try:
             file = inside(self.root, src)
         except OutsideError as exc:
-            raise self.fail(line, f"the picture {exc}") from None
+            raise self.fail(line, _("the picture {problem}").format(problem=exc)) from None
         if not file.is_file():
-            raise self.fail(line, f"the picture '{src}' does not exist in the event folder")
+            raise self.fail(
+                line, _("the picture '{file}' does not exist in the event folder").format(file=src)
+            )
         if problem := picture_problem(file):
-            raise self.fail(line, f"the picture '{src}' {problem}")
+            raise self.fail(
+                line, _("the picture '{file}' {problem}").format(file=src, problem=problem)
+            )
         return str(relative)
 
     # --- fenced inserts --------------------------------------------------------------
@@ -294,8 +314,10 @@ class WriteupParser:
         if quote and quote != "all" and (questions == "all" or len(questions) > 1):
             raise self.fail(
                 options.line_of("quote"),
-                "'quote:' with response numbers needs a single 'question:'; with several"
-                " questions write 'quote: all' or 'quote: none', or use one block per question",
+                _(
+                    "'quote:' with response numbers needs a single 'question:'; with several"
+                    " questions write 'quote: all' or 'quote: none', or use one block per question"
+                ),
             )
         return PollInsert(
             poll=poll,
@@ -312,7 +334,10 @@ class WriteupParser:
         data = load_text(body, self.path, first_line=line + 1) if body.strip() else None
         if not isinstance(data, Mapping):
             raise self.fail(
-                line, f"a ```{kind}``` block holds 'key: value' lines, e.g. {_EXAMPLE[kind]}"
+                line,
+                _("a ```{kind}``` block holds 'key: value' lines, e.g. {example}").format(
+                    kind=kind, example=_EXAMPLE[kind]
+                ),
             )
         return data
 
@@ -321,23 +346,33 @@ class WriteupParser:
             if key not in allowed:
                 raise self.fail(
                     options.line_of(key),
-                    f"'{key}' is not an option of a ```{kind}``` block;"
-                    f" use {', '.join(sorted(allowed))}",
+                    _("'{key}' is not an option of a ```{kind}``` block; use {allowed}").format(
+                        key=key, kind=kind, allowed=", ".join(sorted(allowed))
+                    ),
                 )
 
     def _ref(self, options: Mapping, key: str, known: Sequence[str], line: int, kind: str) -> str:
         value = options.get(key)
         if value is None:
-            raise self.fail(line, f"a ```{kind}``` block needs '{key}:', e.g. {_EXAMPLE[kind]}")
+            raise self.fail(
+                line,
+                _("a ```{kind}``` block needs '{key}:', e.g. {example}").format(
+                    kind=kind, key=key, example=_EXAMPLE[kind]
+                ),
+            )
         if self.problems.skipped(key, str(value), block_note(kind, self.path, line)):
             raise _SkippedEntryError
         if str(value) not in known:
             # Those with mistakes of their own are declared too.
-            listed = ", ".join([*known, *self.problems.skipped_names(key)]) or "none are declared"
+            listed = ", ".join([*known, *self.problems.skipped_names(key)]) or _(
+                "none are declared"
+            )
             raise self.fail(
                 options.line_of(key),
-                f"{key} '{value}' is not declared in event.yaml under '{key}s' (known: {listed});"
-                " fix the id or declare it",
+                _(
+                    "{kind} '{id}' is not declared in event.yaml under '{kind}s' (known: {known});"
+                    " fix the id or declare it"
+                ).format(kind=key, id=value, known=listed),
             )
         return str(value)
 
@@ -353,24 +388,32 @@ class WriteupParser:
             elif isinstance(item, str) and (match := _RANGE.match(item)):
                 low, high = int(match[1]), int(match[2])
                 if low < 1 or high < low:
-                    raise self.fail(where, f"'{item}' is not a range of slides; write e.g. 4-6")
+                    raise self.fail(
+                        where,
+                        _("'{item}' is not a range of slides; write e.g. 4-6").format(item=item),
+                    )
                 if high - low >= MAX_RANGE:
                     raise self.fail(
                         where,
-                        f"'{item}' spans more than {MAX_RANGE} slides; no deck is that"
-                        " long, so check the numbers",
+                        _(
+                            "'{item}' spans more than {most} slides; no deck is that"
+                            " long, so check the numbers"
+                        ).format(item=item, most=MAX_RANGE),
                     )
                 numbers.extend(range(low, high + 1))
             else:
                 raise self.fail(
-                    where, "'slides:' takes a slide number (4), a range (4-6) or a list ([4, 6])"
+                    where, _("'slides:' takes a slide number (4), a range (4-6) or a list ([4, 6])")
                 )
         return tuple(numbers)
 
     def _flag(self, options: Mapping, key: str, default: bool) -> bool:
         value = options.get(key, default)
         if not isinstance(value, bool):
-            raise self.fail(options.line_of(key), f"'{key}:' takes true or false, not '{value}'")
+            raise self.fail(
+                options.line_of(key),
+                _("'{key}:' takes true or false, not '{value}'").format(key=key, value=value),
+            )
         return value
 
     def _choice(self, options: Mapping, line: int) -> str:
@@ -378,7 +421,9 @@ class WriteupParser:
         if show not in SHOW_CHOICES:
             raise self.fail(
                 options.line_of("show"),
-                f"show '{show}' is not known; use one of {', '.join(SHOW_CHOICES)}",
+                _("show '{show}' is not known; use one of {choices}").format(
+                    show=show, choices=", ".join(SHOW_CHOICES)
+                ),
             )
         return str(show)
 
@@ -386,7 +431,7 @@ class WriteupParser:
         if "question" in options and "questions" in options:
             raise self.fail(
                 options.line_of("questions"),
-                "use either 'question:' (one question) or 'questions:' (several), not both",
+                _("use either 'question:' (one question) or 'questions:' (several), not both"),
             )
         if "questions" not in options:
             return (self._question(options, line),)
@@ -400,8 +445,10 @@ class WriteupParser:
         ):
             raise self.fail(
                 options.line_of("questions"),
-                "'questions:' takes all, or a list of question numbers or exact titles,"
-                " e.g. [1, 3]",
+                _(
+                    "'questions:' takes all, or a list of question numbers or exact titles,"
+                    " e.g. [1, 3]"
+                ),
             )
         return tuple(str(i) for i in items)
 
@@ -409,7 +456,8 @@ class WriteupParser:
         value = options.get("question")
         if value is None or isinstance(value, bool) or str(value).strip() == "":
             raise self.fail(
-                line, "a ```poll``` block needs 'question:', the question's number or exact title"
+                line,
+                _("a ```poll``` block needs 'question:', the question's number or exact title"),
             )
         return str(value)
 
@@ -422,16 +470,17 @@ class WriteupParser:
         items = value if isinstance(value, list) else None
         if items and all(isinstance(i, str | int) and not isinstance(i, bool) for i in items):
             return tuple(str(i) for i in items)
-        hint = (
-            " (YAML reads yes/no/true/false as a switch: put such an option in quotes)"
-            if items and any(isinstance(i, bool) for i in items)
-            else ""
-        )
-        raise self.fail(
-            options.line_of("order"),
+        said = _(
             "'order:' takes export (as in the poll tool), votes (most votes first), or a list"
-            f" of options, e.g. [Eens, Oneens]{hint}",
+            " of options, e.g. [Eens, Oneens]"
         )
+        if items and any(isinstance(i, bool) for i in items):
+            said = _(
+                "'order:' takes export (as in the poll tool), votes (most votes first), or a list"
+                " of options, e.g. [Eens, Oneens] (YAML reads yes/no/true/false as a switch: put"
+                " such an option in quotes)"
+            )
+        raise self.fail(options.line_of("order"), said)
 
     def _session(self, options: Mapping) -> int | None:
         value = options.get("session")
@@ -441,8 +490,10 @@ class WriteupParser:
             return value
         raise self.fail(
             options.line_of("session"),
-            "'session:' takes the number of a session in the export, e.g. 1 for the sheet"
-            " 'Session 1'",
+            _(
+                "'session:' takes the number of a session in the export, e.g. 1 for the sheet"
+                " 'Session 1'"
+            ),
         )
 
     def _quote(self, options: Mapping, line: int) -> tuple[int, ...] | Literal["all"]:
@@ -455,7 +506,7 @@ class WriteupParser:
         items = value if isinstance(value, list) else [value]
         if all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
             return tuple(items)
-        raise self.fail(where, "'quote:' takes none, all, or response numbers such as [1, 3]")
+        raise self.fail(where, _("'quote:' takes none, all, or response numbers such as [1, 3]"))
 
     def _labels(self, options: Mapping, line: int) -> tuple[tuple[str, str], ...]:
         value = options.get("labels")
@@ -466,7 +517,7 @@ class WriteupParser:
         ):
             raise self.fail(
                 options.line_of("labels"),
-                "'labels:' takes lines 'as exported: as shown', indented below it",
+                _("'labels:' takes lines 'as exported: as shown', indented below it"),
             )
         return tuple((str(k), str(v)) for k, v in value.items())
 
@@ -477,7 +528,7 @@ class WriteupParser:
             cut = [ln.strip() for ln in lines].index("---")
             header = load_text("\n".join(lines[:cut]), self.path, first_line=line + 1)
             if not isinstance(header, Mapping) or set(header) - {"title"}:
-                raise self.fail(line, "above '---' a ```verse``` block takes only 'title: ...'")
+                raise self.fail(line, _("above '---' a ```verse``` block takes only 'title: ...'"))
             title = str(header["title"]) if header.get("title") else None
             lines = lines[cut + 1 :]
         stanzas: list[tuple[str, ...]] = []
@@ -489,7 +540,7 @@ class WriteupParser:
                 stanzas.append(tuple(current))
                 current = []
         if not stanzas:
-            raise self.fail(line, "this ```verse``` block is empty; write the lines inside it")
+            raise self.fail(line, _("this ```verse``` block is empty; write the lines inside it"))
         return VersePart(stanzas=tuple(stanzas), title=title)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import SourceError
+from .i18n import _
 from .limits import MIB, YAML_BYTES, YAML_DEPTH, YAML_NODES
 from .safepath import OutsideError, inside
 from .textutil import without_bidi_controls
@@ -37,7 +38,7 @@ class _LineLoader(yaml.SafeLoader):
             if not isinstance(key, str):
                 raise SourceError(
                     None,
-                    f"the key {key!r} must be text; put it in quotes",
+                    _("the key {key} must be text; put it in quotes").format(key=repr(key)),
                     f"line {key_node.start_mark.line + 1}",
                 )
             if key in result:
@@ -50,7 +51,7 @@ class _LineLoader(yaml.SafeLoader):
 def _duplicate(key: str, node: yaml.Node) -> SourceError:
     return SourceError(
         None,
-        f"'{key}' is given twice; keep one (YAML would silently use the last)",
+        _("'{key}' is given twice; keep one (YAML would silently use the last)").format(key=key),
         f"line {node.start_mark.line + 1}",
     )
 
@@ -87,15 +88,21 @@ def load_text(text: str, path: Path, first_line: int = 1) -> Any:
         line = text.count("\n", 0, exc.position) + first_line
         raise SourceError(
             path,
-            f"holds a control character (U+{exc.character:04X}) that text files do not;"
-            " the file may be damaged or saved in another format: save it again as UTF-8"
-            " text, or remove the character",
+            _(
+                "holds a control character ({character}) that text files do not;"
+                " the file may be damaged or saved in another format: save it again as UTF-8"
+                " text, or remove the character"
+            ).format(character=f"U+{exc.character:04X}"),
             f"line {line}",
         ) from None
     except yaml.YAMLError as exc:
-        raise SourceError(path, f"not valid YAML ({exc}); check the file") from None
+        raise SourceError(
+            path, _("not valid YAML ({problem}); check the file").format(problem=exc)
+        ) from None
     except RecursionError:
-        raise SourceError(path, "nests lists or sections too deeply to read; simplify it") from None
+        raise SourceError(
+            path, _("nests lists or sections too deeply to read; simplify it")
+        ) from None
     if first_line != 1:
         _offset(data, first_line - 1)
     return data
@@ -122,8 +129,10 @@ def _check_expansion(root: yaml.Node) -> None:
         if depth > YAML_DEPTH:
             raise SourceError(
                 None,
-                f"lists or sections nest more than {YAML_DEPTH} levels deep here (or an alias"
-                " refers to itself); simplify it",
+                _(
+                    "lists or sections nest more than {most} levels deep here (or an alias"
+                    " refers to itself); simplify it"
+                ).format(most=YAML_DEPTH),
                 f"line {node.start_mark.line + 1}",
             )
         known = sizes.get(id(node))
@@ -137,9 +146,11 @@ def _check_expansion(root: yaml.Node) -> None:
         if total > YAML_NODES:
             raise SourceError(
                 None,
-                f"the values here expand to more than {YAML_NODES} (through aliases such as"
-                " *name, which repeat a whole block); a real event needs far fewer. Write the"
-                " values out, without aliases",
+                _(
+                    "the values here expand to more than {most} (through aliases such as"
+                    " *name, which repeat a whole block); a real event needs far fewer. Write the"
+                    " values out, without aliases"
+                ).format(most=YAML_NODES),
                 f"line {node.start_mark.line + 1}",
             )
         sizes[id(node)] = total
@@ -150,24 +161,29 @@ def _check_expansion(root: yaml.Node) -> None:
 
 def _plain(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
     """The YAML parser's complaint in words a non-programmer can act on, and its line."""
-    problem = exc.problem or exc.context or "not valid YAML"
+    problem = exc.problem or exc.context or _("not valid YAML")
     context = exc.context or ""
     if "\\t" in problem:  # PyYAML writes the tab as backslash-t
-        return "a tab character; indent with spaces, never tabs", exc.problem_mark
+        return _("a tab character; indent with spaces, never tabs"), exc.problem_mark
     if "quoted scalar" in context:
         # The parser notices at the end of the file; the quote that was not closed is
         # where the person has to look.
         return (
-            "a quotation mark opened here is not closed; close it at the end of the text",
+            _("a quotation mark opened here is not closed; close it at the end of the text"),
             exc.context_mark,
         )
     if "mapping values are not allowed" in problem:
         return (
-            "a ': ' inside a value; put the whole value in quotes, e.g. title: \"Stelling 1: ...\"",
+            _(
+                "a ': ' inside a value; put the whole value in quotes,"
+                ' e.g. title: "Stelling 1: ..."'
+            ),
             exc.problem_mark,
         )
     return (
-        f"{problem}; check indentation, and put text containing ': ' or '#' in quotes",
+        _("{problem}; check indentation, and put text containing ': ' or '#' in quotes").format(
+            problem=problem
+        ),
         exc.problem_mark or exc.context_mark,
     )
 
@@ -184,7 +200,7 @@ def read_inside(root: Path, path: Path, limit: int = YAML_BYTES) -> str:
         inside(root, path.relative_to(root).as_posix())
     except (OutsideError, ValueError) as exc:
         raise SourceError(path, str(exc) if isinstance(exc, OutsideError) else
-                          "lies outside the event folder") from None  # fmt: skip
+                          _("lies outside the event folder")) from None  # fmt: skip
     return read_text(path, limit)
 
 
@@ -199,25 +215,30 @@ def read_text(path: Path, limit: int) -> str:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise SourceError(path, "is not a regular file; name a text file")
+            raise SourceError(path, _("is not a regular file; name a text file"))
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise SourceError(path, "file not found; check the name and folder") from None
+        raise SourceError(path, _("file not found; check the name and folder")) from None
     except OSError as exc:
         raise SourceError(
-            path, f"cannot be read ({exc.strerror}); check that you may read it"
+            path,
+            _("cannot be read ({reason}); check that you may read it").format(reason=exc.strerror),
         ) from None
     if len(data) > limit:
         raise SourceError(
             path,
-            f"is larger than {limit // MIB} MiB, far more than such a text needs; check that"
-            " it is the right file",
+            _(
+                "is larger than {size} MiB, far more than such a text needs; check that"
+                " it is the right file"
+            ).format(size=limit // MIB),
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        raise SourceError(
+            path, _("not UTF-8 text (byte {byte}); save it as UTF-8").format(byte=exc.start)
+        ) from None
 
 
 def _shift(location: str | None, first_line: int) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from markdown_it import MarkdownIt
 
+from ..i18n import N_, _
 from ..manifest import DECK_SUFFIXES
 from ..model import Deck, ImageBlock, Question, Slide
 from ..problems import Problems
@@ -33,7 +34,7 @@ _NUMBERED = re.compile(r"^\d{1,3}[\s._)-]+")
 _FILE_NAME = re.compile(
     r"(^[a-z]:\\|^/|\.(jpe?g|png|gif|bmp|tiff?|emf|wmf|svg|webp|heic)$)", re.IGNORECASE
 )
-FIRST_SLIDE = "The title is the one on the deck's first slide."
+FIRST_SLIDE = N_("The title is the one on the deck's first slide.")
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def draft(slug_: str, gathered: Gathered | None, publisher: str, today: dt.date)
         title=_title(found, writeups),
         date=_date(slug_, found, today),
         organiser=Suggestion(
-            publisher, "TODO Check: this is the publisher named in templates/house.yaml."
+            publisher, _("TODO Check: this is the publisher named in templates/house.yaml.")
         )
         if publisher
         else None,
@@ -188,7 +189,7 @@ def _deck(found: FoundDeck, ids: Ids) -> DraftDeck:
     if suffix not in DECK_SUFFIXES:
         suffix = ".pdf" if found.deck.format == "pdf" else ".pptx"
     title = _deck_title(found.deck, found.properties, stem)
-    shown, left_out = _slides(found.deck, title_slide=title.comment == FIRST_SLIDE)
+    shown, left_out = _slides(found.deck, title_slide=title.comment == _(FIRST_SLIDE))
     author = found.properties.author
     return DraftDeck(
         id=deck_id,
@@ -206,15 +207,15 @@ def _deck(found: FoundDeck, ids: Ids) -> DraftDeck:
 def _deck_title(deck: Deck, props: Properties, stem: str) -> Suggestion:
     first = one_line(deck.slides[0].title or "", TITLE_LENGTH) if deck.slides else ""
     if first:
-        return Suggestion(first, FIRST_SLIDE)
+        return Suggestion(first, _(FIRST_SLIDE))
     if props.title:
         return Suggestion(
             one_line(props.title, TITLE_LENGTH),
-            "TODO Check the title: it is the one in the deck's document properties.",
+            _("TODO Check the title: it is the one in the deck's document properties."),
         )
     return Suggestion(
         one_line(stem, TITLE_LENGTH) or "TODO",
-        "TODO Write the title: the deck gives none, so this is its file name.",
+        _("TODO Write the title: the deck gives none, so this is its file name."),
     )
 
 
@@ -241,30 +242,40 @@ def _slides(deck: Deck, title_slide: bool) -> tuple[tuple[int, ...], tuple[LeftO
         left_out.append(
             LeftOut(
                 (deck.slides[0].number,),
-                "Its title is the session's title (a title slide, often with names on it);"
-                " add its number to slides: if it shows more.",
+                _(
+                    "Its title is the session's title (a title slide, often with names on it);"
+                    " add its number to slides: if it shows more."
+                ),
                 said=False,
             )
         )
     left_out += _reason(
         no_alt,
-        "A picture on it has no alternative text, so a screen reader would skip it and"
-        " the build would stop. Add the text in the deck (PowerPoint: right-click the"
-        " picture, View Alt Text), then add the slide's number to slides:.",
-        "A picture on each has no alternative text, so a screen reader would skip it and"
-        " the build would stop. Add the text in the deck (PowerPoint: right-click the"
-        " picture, View Alt Text), then add their numbers to slides:.",
+        _(
+            "A picture on it has no alternative text, so a screen reader would skip it and"
+            " the build would stop. Add the text in the deck (PowerPoint: right-click the"
+            " picture, View Alt Text), then add the slide's number to slides:."
+        ),
+        _(
+            "A picture on each has no alternative text, so a screen reader would skip it and"
+            " the build would stop. Add the text in the deck (PowerPoint: right-click the"
+            " picture, View Alt Text), then add their numbers to slides:."
+        ),
     )
     left_out += _reason(
         file_alt,
-        "A picture on it has only a file name for alternative text, which tells a screen"
-        " reader nothing. Describe the picture in the deck (PowerPoint: right-click the"
-        " picture, View Alt Text), then add the slide's number to slides:.",
-        "A picture on each has only a file name for alternative text, which tells a screen"
-        " reader nothing. Describe the pictures in the deck (PowerPoint: right-click the"
-        " picture, View Alt Text), then add their numbers to slides:.",
+        _(
+            "A picture on it has only a file name for alternative text, which tells a screen"
+            " reader nothing. Describe the picture in the deck (PowerPoint: right-click the"
+            " picture, View Alt Text), then add the slide's number to slides:."
+        ),
+        _(
+            "A picture on each has only a file name for alternative text, which tells a screen"
+            " reader nothing. Describe the pictures in the deck (PowerPoint: right-click the"
+            " picture, View Alt Text), then add their numbers to slides:."
+        ),
     )
-    left_out += _reason(empty, "It holds no text to show.", "They hold no text to show.")
+    left_out += _reason(empty, _("It holds no text to show."), _("They hold no text to show."))
     return tuple(shown), tuple(left_out)
 
 
@@ -305,11 +316,13 @@ def _writeup(found: FoundWriteup, ids: Ids) -> DraftWriteup:
     session_id = ids.new(stem, "verslag")
     title, text = _split_title(found.text)
     suggestion = (
-        Suggestion(title, f"The title is the first heading of {found.name}.")
+        Suggestion(title, _("The title is the first heading of {file}.").format(file=found.name))
         if title
         else Suggestion(
             one_line(stem, TITLE_LENGTH) or "TODO",
-            f"TODO Write the title: {found.name} has no heading, so this is its file name.",
+            _("TODO Write the title: {file} has no heading, so this is its file name.").format(
+                file=found.name
+            ),
         )
     )
     # Parsed as the build will parse it (the event's decks and polls are not known yet, so
@@ -344,13 +357,17 @@ def _title(found: Gathered, writeups: tuple[DraftWriteup, ...]) -> Suggestion | 
         if _split_title(found_writeup.text)[0]:
             return Suggestion(
                 writeup.title.value,
-                f"TODO Check the title: it is the first heading of {writeup.name}.",
+                _("TODO Check the title: it is the first heading of {file}.").format(
+                    file=writeup.name
+                ),
             )
     for poll in found.polls:
         if poll.poll.title:
             return Suggestion(
                 one_line(poll.poll.title, TITLE_LENGTH),
-                f"TODO Check the title: it is the title in the poll export {poll.name}.",
+                _("TODO Check the title: it is the title in the poll export {file}.").format(
+                    file=poll.name
+                ),
             )
     return None
 
@@ -362,7 +379,7 @@ def _date(slug_: str, found: Gathered, today: dt.date) -> Suggestion:
     if match:
         try:
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-            return Suggestion(day.isoformat(), "The day in the event folder's name.")
+            return Suggestion(day.isoformat(), _("The day in the event folder's name."))
         except ValueError:
             pass
     for poll in found.polls:
@@ -370,15 +387,20 @@ def _date(slug_: str, found: Gathered, today: dt.date) -> Suggestion:
         if made:
             return Suggestion(
                 made.isoformat(),
-                f"TODO Check the day: it is the day the poll export {poll.name} was made.",
+                _("TODO Check the day: it is the day the poll export {file} was made.").format(
+                    file=poll.name
+                ),
             )
     saved = [(d.properties.modified, d.name) for d in found.decks if d.properties.modified]
     if saved:
         day, name = max(saved)
         return Suggestion(
-            day.isoformat(), f"TODO Check the day: it is the day the deck {name} was last saved."
+            day.isoformat(),
+            _("TODO Check the day: it is the day the deck {file} was last saved.").format(
+                file=name
+            ),
         )
     return Suggestion(
         today.isoformat(),
-        "TODO Write the meeting's day: no file said it, so this is the day the draft was made.",
+        _("TODO Write the meeting's day: no file said it, so this is the day the draft was made."),
     )

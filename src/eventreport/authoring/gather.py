@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ReportError, SourceError
+from ..i18n import _
 from ..limits import FOLDER_DEPTH, FOLDER_FILE_BYTES, FOLDER_FILES, MARKDOWN_BYTES, MIB
 from ..model import Deck, PollExport
 from ..readers import read_source
@@ -102,7 +103,9 @@ def gather(folder: Path, progress: Callable[[str], None] = lambda _: None) -> Ga
     """Read every file in `folder` and its sub-folders; raises FolderError when the folder
     itself cannot be used (missing, far too many files, a link out of it)."""
     if not folder.is_dir():
-        raise FolderError(folder, "is not a folder; give the folder that holds the meeting's files")
+        raise FolderError(
+            folder, _("is not a folder; give the folder that holds the meeting's files")
+        )
     root = folder.resolve()
     decks: list[FoundDeck] = []
     polls: list[FoundPoll] = []
@@ -114,7 +117,7 @@ def gather(folder: Path, progress: Callable[[str], None] = lambda _: None) -> Ga
         if path in seen:
             continue  # a link to another file of the folder: that file is read once
         seen.add(path)
-        progress(f"reading {name}")
+        progress(_("reading {file}").format(file=name))
         found = _read(path, name)
         if isinstance(found, FoundDeck):
             decks.append(found)
@@ -136,8 +139,10 @@ def _names(folder: Path, root: Path) -> list[str]:
         if len(relative.parts) > FOLDER_DEPTH:
             raise FolderError(
                 folder,
-                f"has folders more than {FOLDER_DEPTH} levels deep (such as {relative});"
-                " give the folder that holds the meeting's files, not one far above it",
+                _(
+                    "has folders more than {most} levels deep (such as {folder}); give the"
+                    " folder that holds the meeting's files, not one far above it"
+                ).format(most=FOLDER_DEPTH, folder=relative),
             )
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for entry in [*dirs, *files]:
@@ -148,8 +153,10 @@ def _names(folder: Path, root: Path) -> list[str]:
         if len(names) > FOLDER_FILES:
             raise FolderError(
                 folder,
-                f"holds more than {FOLDER_FILES} files, far more than one meeting leaves;"
-                " give the folder that holds only this meeting's files",
+                _(
+                    "holds more than {most} files, far more than one meeting leaves;"
+                    " give the folder that holds only this meeting's files"
+                ).format(most=FOLDER_FILES),
             )
     return sorted(names, key=_natural)
 
@@ -160,8 +167,10 @@ def _check_link(folder: Path, root: Path, name: str) -> None:
     except OutsideError:
         raise FolderError(
             folder / name,
-            "is a link to something outside the folder, which is not read; copy the file"
-            " itself into the folder (or remove the link), then run again",
+            _(
+                "is a link to something outside the folder, which is not read; copy the file"
+                " itself into the folder (or remove the link), then run again"
+            ),
         ) from None
 
 
@@ -174,14 +183,16 @@ def _read(path: Path, name: str) -> FoundDeck | FoundPoll | FoundWriteup | SetAs
     try:
         info = path.stat()
     except OSError as exc:
-        return SetAside(name, _sentence(f"cannot be read ({exc.strerror})"))
+        return SetAside(name, _unreadable(exc))
     if not stat.S_ISREG(info.st_mode):
-        return SetAside(name, "is not a regular file (a pipe or a device); it was not opened.")
+        return SetAside(name, _("is not a regular file (a pipe or a device); it was not opened."))
     if info.st_size > FOLDER_FILE_BYTES:
         return SetAside(
             name,
-            f"is larger than {FOLDER_FILE_BYTES // MIB} MiB, far more than a deck or poll"
-            " export needs; check that it is the right file.",
+            _(
+                "is larger than {size} MiB, far more than a deck or poll export needs; check"
+                " that it is the right file."
+            ).format(size=FOLDER_FILE_BYTES // MIB),
         )
     if path.suffix.lower() in WRITEUP_SUFFIXES:
         try:
@@ -193,7 +204,7 @@ def _read(path: Path, name: str) -> FoundDeck | FoundPoll | FoundWriteup | SetAs
     except ReportError as exc:
         return SetAside(name, _sentence(exc.message))
     except OSError as exc:
-        return SetAside(name, _sentence(f"cannot be read ({exc.strerror})"))
+        return SetAside(name, _unreadable(exc))
     if isinstance(found, Deck):
         return FoundDeck(path, name, found, properties(path))
     return FoundPoll(path, name, found, properties(path))
@@ -202,3 +213,7 @@ def _read(path: Path, name: str) -> FoundDeck | FoundPoll | FoundWriteup | SetAs
 def _sentence(message: str) -> str:
     text = one_line(message, limit=400)
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _unreadable(exc: OSError) -> str:
+    return _("cannot be read ({reason}).").format(reason=exc.strerror)

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..build import TEMPLATES
 from ..errors import ReportError
 from ..house import load_house
+from ..i18n import _
 from ..manifest import ID, load_event
 from ..workspace import output_error
 from .draft import Draft, draft
@@ -61,7 +62,7 @@ def new_event(
     gathered = gather(folder, progress) if folder is not None else None
     publisher = load_house(templates).name
     made = draft(slug, gathered, publisher, today or dt.date.today())
-    progress("writing event.yaml and the session files")
+    progress(_("writing event.yaml and the session files"))
     try:
         sources.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".new-{slug}.", dir=sources))
@@ -76,9 +77,11 @@ def new_event(
         except ReportError as exc:
             raise NewEventError(
                 None,
-                f"the draft does not read back ({exc.message}); this is a fault in"
-                " eventreport, not in your files: please report it, with the folder's file"
-                " names",
+                _(
+                    "the draft does not read back ({problem}); this is a fault in"
+                    " eventreport, not in your files: please report it, with the folder's file"
+                    " names"
+                ).format(problem=exc.message),
             ) from None
         _check_name(slug, target)  # made meanwhile by someone else?
         (work / slug).rename(target)
@@ -93,14 +96,18 @@ def _check_name(slug: str, target: Path) -> None:
     if not ID.match(slug):
         raise NewEventError(
             None,
-            f"'{slug}' cannot name an event: use lower-case letters, digits and '-', starting"
-            " with the date, e.g. 2024-05-16-netwerkdag",
+            _(
+                "'{name}' cannot name an event: use lower-case letters, digits and '-', starting"
+                " with the date, e.g. 2024-05-16-netwerkdag"
+            ).format(name=slug),
         )
     if target.exists() or target.is_symlink():
         raise NewEventError(
             target,
-            "already exists, and invoke new never changes an existing event; choose another"
-            " name, or remove the folder first if you mean to start it again",
+            _(
+                "already exists, and invoke new never changes an existing event; choose another"
+                " name, or remove the folder first if you mean to start it again"
+            ),
         )
 
 

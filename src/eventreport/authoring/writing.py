@@ -11,6 +11,7 @@ import json
 import textwrap
 from collections.abc import Iterable
 
+from ..i18n import _, ngettext
 from .draft import Draft, DraftDeck, DraftPoll, Suggestion
 from .text import one_line
 
@@ -46,35 +47,52 @@ def event_yaml(draft: Draft) -> str:
     """The new event's event.yaml."""
     lines = [
         *comment(
-            f"The sources of the event {draft.slug}, drafted by `invoke new`"
-            + (f" from the files in {draft.folder}." if draft.folder else ".")
+            (
+                _(
+                    "The sources of the event {slug}, drafted by `invoke new` from the files"
+                    " in {folder}."
+                )
+                if draft.folder
+                else _("The sources of the event {slug}, drafted by `invoke new`.")
+            ).format(slug=draft.slug, folder=draft.folder)
         ),
         *comment(
-            "Places marked TODO need a person: write them or check them, then delete the"
-            " TODO. Every field is explained in docs/sources.md. To see the report while"
-            " you edit, run:"
+            _(
+                "Places marked TODO need a person: write them or check them, then delete the"
+                " TODO. Every field is explained in docs/sources.md. To see the report while"
+                " you edit, run:"
+            )
         ),
         f"#   .venv/bin/invoke preview --event {draft.slug}",
         "",
-        *_suggested("title", draft.title, "TODO The meeting's title", "TODO Write the title."),
+        *_suggested(
+            "title", draft.title, _("TODO The meeting's title"), _("TODO Write the title.")
+        ),
         *comment(draft.date.comment),
         f"date: {draft.date.value}",
         *comment(
-            "TODO Write where it took place: the venue and town (e.g. Den Haag, Nieuwspoort),"
-            " or online."
+            _(
+                "TODO Write where it took place: the venue and town (e.g. Den Haag, Nieuwspoort),"
+                " or online."
+            )
         ),
-        'place: "TODO The venue, or online"',
+        "place: " + quoted(_("TODO The venue, or online")),
         *_suggested(
-            "organiser", draft.organiser, "TODO Who organised it", "TODO Write who organised it."
+            "organiser",
+            draft.organiser,
+            _("TODO Who organised it"),
+            _("TODO Write who organised it."),
         ),
-        *comment("The language the report is written in: nl or en."),
+        *comment(_("The language the report is written in: nl or en.")),
         "language: nl",
         *comment(
-            "TODO Write the lead: a few sentences under the title on what the meeting was"
-            " about, for whom, and what it brought."
+            _(
+                "TODO Write the lead: a few sentences under the title on what the meeting was"
+                " about, for whom, and what it brought."
+            )
         ),
         "lead: >-",
-        "  TODO The lead paragraph.",
+        "  " + one_line(_("TODO The lead paragraph.")),
         "",
         *_speakers(draft),
         *_decks(draft.decks),
@@ -87,22 +105,27 @@ def event_yaml(draft: Draft) -> str:
 
 def _speakers(draft: Draft) -> list[str]:
     lines = comment(
-        "Everyone named in a session, by id (lower-case letters, digits and '-'): name, and"
-        " optionally role, organisation, and email (for their proof only)."
-        " TODO Add the speakers."
+        _(
+            "Everyone named in a session, by id (lower-case letters, digits and '-'): name, and"
+            " optionally role, organisation, and email (for their proof only)."
+            " TODO Add the speakers."
+        )
     )
     suggested = {d.author_id: d for d in draft.decks if d.author and d.author_id}
     if suggested:
         lines += comment(
-            "The decks' document properties name the people below as their authors. Such a"
-            " name is often whoever made the template, not the speaker, and a name is"
-            " personal data: take one in only when that person spoke and agrees to be"
-            " named, by deleting the '# ' in front of its two lines."
+            _(
+                "The decks' document properties name the people below as their authors. Such a"
+                " name is often whoever made the template, not the speaker, and a name is"
+                " personal data: take one in only when that person spoke and agrees to be"
+                " named, by deleting the '# ' in front of its two lines."
+            )
         )
     lines.append("speakers:")
     for speaker_id, deck in suggested.items():
         lines += [
-            f"#  {speaker_id}:  # the author of {one_line(deck.name, 100)}",
+            f"#  {speaker_id}:  # "
+            + _("the author of {file}").format(file=one_line(deck.name, 100)),
             f"#    name: {quoted(deck.author or '')}",
         ]
     return [*lines, ""]
@@ -112,19 +135,23 @@ def _decks(decks: tuple[DraftDeck, ...]) -> list[str]:
     if not decks:
         return [
             *comment(
-                "Slide decks, by id: put the file in decks/ and name it here, e.g."
-                " decks: {hageman: {file: decks/hageman.pptx}}."
+                _(
+                    "Slide decks, by id: put the file in decks/ and name it here, e.g."
+                    " decks: {{hageman: {{file: decks/hageman.pptx}}}}."
+                ).format()
             ),
             "decks:",
             "",
         ]
     lines = comment(
-        "Slide decks, by id. The report offers a copy of each for download, without hidden"
-        " slides, speaker notes, comments or the author (add download: false to offer none)."
+        _(
+            "Slide decks, by id. The report offers a copy of each for download, without hidden"
+            " slides, speaker notes, comments or the author (add download: false to offer none)."
+        )
     )
     lines.append("decks:")
     for deck in decks:
-        lines += comment(f"From {deck.name}.", "  ")
+        lines += comment(_("From {file}.").format(file=deck.name), "  ")
         lines += [
             f"  {deck.id}:",
             f"    file: {deck.file}",
@@ -136,18 +163,20 @@ def _decks(decks: tuple[DraftDeck, ...]) -> list[str]:
 def _polls(polls: tuple[DraftPoll, ...]) -> list[str]:
     if not polls:
         return []
-    lines = [*comment("Poll exports, by id."), "polls:"]
+    lines = [*comment(_("Poll exports, by id.")), "polls:"]
     for poll in polls:
-        lines += comment(f"From {poll.name}.", "  ")
+        lines += comment(_("From {file}.").format(file=poll.name), "  ")
         lines += [f"  {poll.id}:", f"    file: {poll.file}"]
     return [*lines, ""]
 
 
 def _sessions(draft: Draft) -> list[str]:
     lines = comment(
-        "The programme, in order. TODO Put the sessions in the order they were held (the"
-        " draft follows the file names) and name each one's speakers by their ids, e.g."
-        " speakers: [suze-hageman]."
+        _(
+            "The programme, in order. TODO Put the sessions in the order they were held (the"
+            " draft follows the file names) and name each one's speakers by their ids, e.g."
+            " speakers: [suze-hageman]."
+        )
     )
     lines.append("sessions:")
     for writeup in draft.writeups:
@@ -158,11 +187,11 @@ def _sessions(draft: Draft) -> list[str]:
     if draft.polls:
         lines += _session(
             draft.discussion_id,
-            Suggestion(DISCUSSION_TITLE, "TODO Check the title of the discussion."),
+            Suggestion(DISCUSSION_TITLE, _("TODO Check the title of the discussion.")),
             None,
         )
     if not draft.writeups and not draft.decks and not draft.polls:
-        lines += _session("welkom", Suggestion("Welkom", "TODO Write the title."), None)
+        lines += _session("welkom", Suggestion("Welkom", _("TODO Write the title.")), None)
     return [*lines, ""]
 
 
@@ -171,8 +200,10 @@ def _session(session_id: str, title: Suggestion, deck: DraftDeck | None) -> list
     lines.append(f"    title: {quoted(title.value)}")
     if deck is not None and deck.author_id:
         lines += comment(
-            f"TODO Who spoke? The deck names {deck.author_id} as its author (see speakers:"
-            " above); check before you name them here.",
+            _(
+                "TODO Who spoke? The deck names {id} as its author (see speakers: above);"
+                " check before you name them here."
+            ).format(id=deck.author_id),
             "    ",
         )
     lines.append("    speakers: []")
@@ -184,12 +215,14 @@ def _notes(draft: Draft) -> list[str]:
     lines: list[str] = []
     for writeup in kept:
         lines += comment(
-            f"TODO {writeup.name} is kept in notes/{writeup.id}.md, not in the report: the"
-            f" build would stop on it ({writeup.problem}). Fix that, move the file into"
-            f" sessions/ and add a session for it."
+            _(
+                "TODO {file} is kept in notes/{id}.md, not in the report: the build would stop"
+                " on it ({problem}). Fix that, move the file into sessions/ and add a session"
+                " for it."
+            ).format(file=writeup.name, id=writeup.id, problem=writeup.problem)
         )
     if draft.set_aside:
-        lines += comment("These files of the folder are not used, and nothing of them is here:")
+        lines += comment(_("These files of the folder are not used, and nothing of them is here:"))
         for item in draft.set_aside:
             lines += comment(f"- {item.name}: {item.reason}")
     return lines
@@ -210,10 +243,12 @@ def session_files(draft: Draft) -> dict[str, str]:
         files[f"sessions/{draft.discussion_id}.md"] = discussion(draft.polls)
     if not draft.writeups and not draft.decks and not draft.polls:
         files["sessions/welkom.md"] = _paragraph(
-            "TODO Write this session here, in Markdown: paragraphs, **bold**, lists, ## for a"
-            " sub-heading. To show slides, put the deck in decks/, name it under decks: in"
-            " event.yaml, and pull its slides in with a slides block; docs/sources.md shows"
-            " how, and how to show poll results."
+            _(
+                "TODO Write this session here, in Markdown: paragraphs, **bold**, lists, ## for a"
+                " sub-heading. To show slides, put the deck in decks/, name it under decks: in"
+                " event.yaml, and pull its slides in with a slides block; docs/sources.md shows"
+                " how, and how to show poll results."
+            )
         )
     return files
 
@@ -222,9 +257,11 @@ def deck_session(deck: DraftDeck) -> str:
     """A session that pulls in the deck's slides and offers it for download."""
     parts = [
         _paragraph(
-            "TODO Write what the speaker told: the main points, what the audience asked, a"
-            f" quote or two. Below are the slides of {deck.file} that have text; keep those"
-            " that help a reader and delete the rest."
+            _(
+                "TODO Write what the speaker told: the main points, what the audience asked, a"
+                " quote or two. Below are the slides of {file} that have text; keep those"
+                " that help a reader and delete the rest."
+            ).format(file=deck.file)
         )
     ]
     block = [f"deck: {deck.id}"]
@@ -232,16 +269,23 @@ def deck_session(deck: DraftDeck) -> str:
         block += [f"slides: [{_ranges(deck.shown)}]", "show: list"]
     for left_out in deck.left_out:
         if len(left_out.numbers) == 1:
-            block += comment(f"Left out: slide {left_out.numbers[0]}. {left_out.reason}")
+            said = _("Left out: slide {number}. {reason}").format(
+                number=left_out.numbers[0], reason=left_out.reason
+            )
         else:
-            block += comment(f"Left out: slides {_ranges(left_out.numbers)}. {left_out.reason}")
+            said = _("Left out: slides {numbers}. {reason}").format(
+                numbers=_ranges(left_out.numbers), reason=left_out.reason
+            )
+        block += comment(said)
     if deck.shown:
         parts.append(_fence("slides", block))
     else:
         parts.append(
             _paragraph(
-                f"TODO None of the slides of {deck.file} can be shown as they are: see the"
-                " comments in event.yaml and docs/sources.md."
+                _(
+                    "TODO None of the slides of {file} can be shown as they are: see the"
+                    " comments in event.yaml and docs/sources.md."
+                ).format(file=deck.file)
             )
         )
         parts.append(_fence("download", [f"deck: {deck.id}", *block[1:]]))
@@ -254,15 +298,19 @@ def discussion(polls: tuple[DraftPoll, ...]) -> str:
     """The discussion session: every question of every poll export, results only."""
     parts = [
         _paragraph(
-            "TODO Write what was discussed. Below are the results of every poll question;"
-            " delete those the report does not need. What people typed is not quoted, as it"
-            " may name people: to quote answers, read them (invoke extract on the export),"
-            " then list the ones to show in the question's block, e.g. quote: [1, 3]."
+            _(
+                "TODO Write what was discussed. Below are the results of every poll question;"
+                " delete those the report does not need. What people typed is not quoted, as it"
+                " may name people: to quote answers, read them (invoke extract on the export),"
+                " then list the ones to show in the question's block, e.g. quote: [1, 3]."
+            )
         )
     ]
     for poll in polls:
         for question in poll.questions:
-            kind = f"{question.type}, {question.respondents} respondents"
+            kind = ngettext(
+                "{type}, {n} respondent", "{type}, {n} respondents", question.respondents
+            ).format(type=question.type, n=question.respondents)
             title = one_line(question.title, QUESTION_LENGTH)
             parts.append(
                 _fence(

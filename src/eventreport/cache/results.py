@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..hashing import file_digest
+from ..i18n import _, ngettext
 from ..model import Deck, DeckSource, OfferedCopy, PollExport, PollSource
 from ..readers.decks.cache import DeckCache
 from . import codec
@@ -139,8 +140,10 @@ class Cache:
         if not kinds:
             return None
         # Always in the same order, whatever the build met first.
-        parts = [f"{kinds.count(k)} {_NAMES[k][kinds.count(k) != 1]}" for k in _NAMES if k in kinds]
-        return "unchanged since an earlier build, taken from build/.cache: " + ", ".join(parts)
+        parts = [_NAMES[k](kinds.count(k)) for k in _NAMES if k in kinds]
+        return _("unchanged since an earlier build, taken from build/.cache: {what}").format(
+            what=", ".join(parts)
+        )
 
     def prune(self) -> None:
         """Keep the cache within its size (limits.CACHE_BYTES)."""
@@ -148,11 +151,13 @@ class Cache:
             self.store.prune()
 
 
-_NAMES = {
-    "deck": ("deck as read", "decks as read"),
-    "poll": ("poll export as read", "poll exports as read"),
-    "copy": ("publication copy", "publication copies"),
-    "pdf": ("PDF", "PDFs"),
+_NAMES: dict[str, Callable[[int], str]] = {
+    "deck": lambda n: ngettext("{n} deck as read", "{n} decks as read", n).format(n=n),
+    "poll": lambda n: ngettext("{n} poll export as read", "{n} poll exports as read", n).format(
+        n=n
+    ),
+    "copy": lambda n: ngettext("{n} publication copy", "{n} publication copies", n).format(n=n),
+    "pdf": lambda n: ngettext("{n} PDF", "{n} PDFs", n).format(n=n),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
+from ..i18n import _
 from ..safepath import OutsideError, inside
 from ..yamlfile import Mapping, load_file
 from .detect import KINDS, Kind, key_of
@@ -55,22 +56,25 @@ def load_acceptances(root: Path) -> tuple[Path, list[Acceptance]]:
     if data is None:
         return path, []
     if not isinstance(data, Mapping) or set(data) - {"accepted"}:
-        raise SourceError(path, "must hold one list, 'accepted:'; see docs/privacy.md")
+        raise SourceError(path, _("must hold one list, 'accepted:'; see docs/privacy.md"))
     items = data.get("accepted") or []
     if not isinstance(items, list):
-        raise SourceError(path, "'accepted' must be a list of entries starting with '- '",
+        raise SourceError(path, _("'accepted' must be a list of entries starting with '- '"),
                           f"line {data.line_of('accepted')}")  # fmt: skip
     return path, [_entry(path, root, item, data.line_of("accepted")) for item in items]
 
 
 def _entry(path: Path, root: Path, item: object, line: int) -> Acceptance:
     if not isinstance(item, Mapping):
-        raise SourceError(path, f"each entry needs {', '.join(_REQUIRED)}", f"line {line}")
+        raise SourceError(
+            path, _("each entry needs {keys}").format(keys=", ".join(_REQUIRED)), f"line {line}"
+        )
     where = f"line {item.line}"
     for key in item:
         if key not in _KEYS:
             raise SourceError(
-                path, f"'{key}' is not a field of an entry; use {', '.join(sorted(_KEYS))}",
+                path, _("'{key}' is not a field of an entry; use {keys}").format(
+                    key=key, keys=", ".join(sorted(_KEYS))),
                 f"line {item.line_of(key)}",
             )  # fmt: skip
     values: dict[str, str] = {}
@@ -78,12 +82,13 @@ def _entry(path: Path, root: Path, item: object, line: int) -> Acceptance:
         value = item.get(key)
         if value is None or isinstance(value, bool | list | dict) or not str(value).strip():
             if key in _REQUIRED:
-                raise SourceError(path, f"the entry needs '{key}:'", where)
+                raise SourceError(path, _("the entry needs '{key}:'").format(key=key), where)
             continue
         values[key] = str(value).strip()
     if values["kind"] not in KINDS:
         raise SourceError(
-            path, f"kind '{values['kind']}' is not one the scan reports; use {', '.join(KINDS)}",
+            path, _("kind '{kind}' is not one the scan reports; use {kinds}").format(
+                kind=values["kind"], kinds=", ".join(KINDS)),
             f"line {item.line_of('kind')}",
         )  # fmt: skip
     kind = next(k for k in KINDS if k == values["kind"])
@@ -93,13 +98,15 @@ def _entry(path: Path, root: Path, item: object, line: int) -> Acceptance:
         file = root / values["file"]  # refused just below, as not a file of the folder
     if not file.is_relative_to(root.resolve()) or not file.is_file():
         raise SourceError(
-            path, f"'{values['file']}' is not a file in the event folder; name the source as"
-            " the scan printed it (e.g. polls/menti.xlsx)", f"line {item.line_of('file')}",
+            path, _("'{file}' is not a file in the event folder; name the source as the scan"
+                    " printed it (e.g. polls/menti.xlsx)").format(file=values["file"]),
+            f"line {item.line_of('file')}",
         )  # fmt: skip
     filed = key_of(kind, values["text"])
     if filed is None:
         raise SourceError(
-            path, f"'text' holds no valid {KINDS[kind]}; copy it from the source as written",
+            path, _("'text' holds no valid {kind}; copy it from the source as written").format(
+                kind=_(KINDS[kind])),
             f"line {item.line_of('text')}",
         )  # fmt: skip
     return Acceptance(

@@ -16,13 +16,15 @@ import phonenumbers
 from stdnum import iban
 from stdnum.nl import bsn
 
+from ..i18n import N_
+
 Kind = Literal["email", "phone", "bsn", "iban", "address"]
 KINDS: dict[Kind, str] = {
-    "email": "e-mail address",
-    "phone": "phone number",
-    "bsn": "BSN (citizen service number)",
-    "iban": "IBAN (bank account number)",
-    "address": "postcode with house number",
+    "email": N_("e-mail address"),
+    "phone": N_("phone number"),
+    "bsn": N_("BSN (citizen service number)"),
+    "iban": N_("IBAN (bank account number)"),
+    "address": N_("postcode with house number"),
 }
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ReportError, display_path
+from ..i18n import _, ngettext
 from ..model import (
     ChartBlock,
     DiagramBlock,
@@ -56,8 +57,8 @@ class Finding:
     def describe(self) -> str:
         """One line naming file, place and kind, with the text masked."""
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{display_path(self.file)}: {self.place}{detail}: {KINDS[self.hit.kind]}" \
-               f" {self.hit.masked}"  # fmt: skip
+        kind = _(KINDS[self.hit.kind])
+        return f"{display_path(self.file)}: {self.place}{detail}: {kind} {self.hit.masked}"
 
 
 @dataclass(frozen=True)
@@ -75,32 +76,52 @@ class Review:
 
     def warnings(self) -> list[str]:
         """For a draft build: each hit and each stale entry, as a warning."""
-        how = f"; remove it from the source, or accept it in {ACCEPT_HINT}"
-        return [f"personal data: {f.describe()}{how}" for f in self.findings] + self.stale_notes()
+        said = _("personal data: {finding}; remove it from the source, or accept it in {file}")
+        return [
+            said.format(finding=f.describe(), file=accept_hint()) for f in self.findings
+        ] + self.stale_notes()
 
     def stale_notes(self) -> list[str]:
         """Acceptances that no longer match anything: to be removed from the file."""
         return [
-            f"{display_path(self.file)}: line {a.line}: the accepted {KINDS[a.kind]}"
-            f" {mask(a.text)} in {a.file}{f' ({a.place})' if a.place else ''} no longer"
-            " occurs there; remove the entry"
+            (
+                _(
+                    "{file}: line {line}: the accepted {kind} {text} in {source} ({place}) no"
+                    " longer occurs there; remove the entry"
+                )
+                if a.place
+                else _(
+                    "{file}: line {line}: the accepted {kind} {text} in {source} no longer"
+                    " occurs there; remove the entry"
+                )
+            ).format(
+                file=display_path(self.file), line=a.line, kind=_(KINDS[a.kind]),
+                text=mask(a.text), source=a.file, place=a.place,
+            )
             for a in self.stale
-        ]
+        ]  # fmt: skip
 
     def require_clear(self, what: str) -> None:
         """Stop `what` (proofs, the final version) while any hit is not accepted."""
         if not self.findings:
             return
         lines = "\n".join(f"    {f.describe()}" for f in self.findings)
+        count = len(self.findings)
+        said = ngettext(
+            "{what} would publish personal data in {n} place; remove it from its source, or,"
+            " where publishing it is right, accept it in {file}. --force does not override this.",
+            "{what} would publish personal data in {n} places; remove each from its source, or,"
+            " where publishing it is right, accept it in {file}. --force does not override this.",
+            count,
+        )
         raise PersonalDataError(
-            None,
-            f"{what} would publish personal data in {len(self.findings)} place(s); remove"
-            f" each from its source, or, where publishing it is right, accept it in"
-            f" {ACCEPT_HINT}. --force does not override this.\n{lines}",
+            None, said.format(what=what, n=count, file=accept_hint()) + f"\n{lines}"
         )
 
 
-ACCEPT_HINT = f"privacy.yaml beside event.yaml (see {DOC})"
+def accept_hint() -> str:
+    """Where a hit is accepted, in the reader's language."""
+    return _("privacy.yaml beside event.yaml (see {doc})").format(doc=DOC)
 
 
 def review(report: Report) -> Review:

@@ -11,6 +11,8 @@ import html
 import re
 from collections.abc import Sequence
 
+from ..i18n import _, current, ngettext
+
 EVENTS = "/_preview/events"
 PDF = "/_preview/pdf"
 
@@ -31,19 +33,19 @@ _SCRIPT = """<script>
 </script>"""
 
 # At the top of the page and in its flow: it covers nothing of the report, on a phone too.
-_BAR = """<aside id="eventreport-preview" aria-label="Preview"
+_BAR = """<aside id="eventreport-preview" aria-label="%(label)s" lang="%(lang)s"
  style="margin: 0; padding: 0.375rem 1rem; background: #1a1a1a; color: #ffffff;
  font: 0.875rem/1.4 sans-serif; text-align: center;">
-Preview: it updates by itself when you save.
-<a href="%(pdf)s" style="color: #ffffff; font-weight: bold;">Make the PDF</a>
+%(says)s
+<a href="%(pdf)s" style="color: #ffffff; font-weight: bold;">%(make)s</a>
 </aside>"""
 
 _ERROR = """<!DOCTYPE html>
-<html lang="en">
+<html lang="%(lang)s">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cannot be built: %(slug)s</title>
+<title>%(title)s</title>
 <style>
 body { font: 1.125rem/1.5 sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
   color: #1a1a1a; }
@@ -56,12 +58,12 @@ h1 { font-size: 1.5rem; }
 </head>
 <body>
 <main>
-<h1>The report cannot be built</h1>
-<p>%(count)s in the sources of %(slug)s, by file and line:</p>
+<h1>%(heading)s</h1>
+<p>%(count)s</p>
 <ul id="problem">
 %(problems)s
 </ul>
-<p>Fix them and save: the report comes back here by itself.</p>
+<p>%(fix)s</p>
 </main>
 </body>
 </html>
@@ -70,7 +72,13 @@ h1 { font-size: 1.5rem; }
 
 def with_preview(page: str, version: int) -> str:
     """`page` with the preview bar at the top of its body and the reload script at the end."""
-    bar = _BAR % {"pdf": PDF}
+    bar = _BAR % {
+        "pdf": PDF,
+        "lang": current(),
+        "label": html.escape(_("Preview")),
+        "says": html.escape(_("Preview: it updates by itself when you save.")),
+        "make": html.escape(_("Make the PDF")),
+    }
     body = re.search(r"<body\b[^>]*>", page, re.IGNORECASE)
     at = body.end() if body else 0
     page = page[:at] + "\n" + bar + page[at:]
@@ -91,8 +99,19 @@ def _item(problem: str) -> str:
 def error_page(slug: str, problems: Sequence[str], version: int) -> str:
     """A page that shows every mistake (file, line, what to do) in place of the report."""
     items = "\n".join(_item(problem) for problem in problems)
-    count = "One mistake" if len(problems) == 1 else f"{len(problems)} mistakes"
-    page = _ERROR % {"slug": html.escape(slug), "count": count, "problems": items}
+    count = ngettext(
+        "One mistake in the sources of {slug}, by file and line:",
+        "{n} mistakes in the sources of {slug}, by file and line:",
+        len(problems),
+    ).format(n=len(problems), slug=slug)
+    page = _ERROR % {
+        "lang": current(),
+        "title": html.escape(_("Cannot be built: {slug}").format(slug=slug)),
+        "heading": html.escape(_("The report cannot be built")),
+        "count": html.escape(count),
+        "problems": items,
+        "fix": html.escape(_("Fix them and save: the report comes back here by itself.")),
+    }
     script = _SCRIPT % {"version": version, "events": EVENTS}
     end = page.rfind("</body>")
     return page[:end] + script + "\n" + page[end:]

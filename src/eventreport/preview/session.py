@@ -15,6 +15,7 @@ import watchfiles
 
 from ..build import TEMPLATES
 from ..errors import ReportError, display_path
+from ..i18n import _
 from ..problems import ProblemsError
 from ..workspace import OutputError, event_lock
 from .rebuild import PREVIEW, Rebuilder
@@ -55,13 +56,17 @@ def preview(
         server = _server(port, shown)
         serving = threading.Thread(target=server.serve_forever, name="preview", daemon=True)
         serving.start()
-        say(f"Preview of {slug}: open {server.address} (Ctrl-C stops it)")
+        say(
+            _("Preview of {event}: open {address} (Ctrl-C stops it)").format(
+                event=slug, address=server.address
+            )
+        )
         if open_browser:
             webbrowser.open(server.address)
         try:
             _watch(rebuild, shown, say, [event_dir, templates])
         except KeyboardInterrupt:
-            say("Stopping the preview.")
+            say(_("Stopping the preview."))
         finally:
             shown.stop()
             server.shutdown()
@@ -78,8 +83,10 @@ def _server(port: int, shown: Shown) -> PreviewServer:
             if exc.errno != errno.EADDRINUSE or candidate != DEFAULT_PORT or port:
                 raise OutputError(
                     None,
-                    f"port {candidate} cannot be used ({exc.strerror}); choose another with"
-                    " --port, or leave --port out to take a free one",
+                    _(
+                        "port {port} cannot be used ({reason}); choose another with"
+                        " --port, or leave --port out to take a free one"
+                    ).format(port=candidate, reason=exc.strerror),
                 ) from None
     raise AssertionError("port 0 is always free")
 
@@ -96,7 +103,7 @@ def _watch(rebuild: Rebuilder, shown: Shown, say: Say, paths: list[Path]) -> Non
             if not request.set_running_or_notify_cancel():
                 continue
             try:
-                say("Making the PDF")
+                say(_("Making the PDF"))
                 request.set_result(rebuild.pdf())
             except ReportError as exc:
                 request.set_exception(exc)
@@ -110,14 +117,17 @@ def _build(rebuild: Rebuilder, shown: Shown, say: Say, changed: list[str] | None
     except (ReportError, OSError) as exc:
         problems = _problems(exc)
         shown.show(problems=problems)
-        say(f"{when} The report cannot be built:\n  {_indented(problems)}")
+        say(when + " " + _("The report cannot be built:") + f"\n  {_indented(problems)}")
         return
     shown.show(page=built.page)
     seconds = time.perf_counter() - started
     if changed:
-        say(f"{when} Rebuilt after a change to {', '.join(changed[:3])} ({seconds:.1f} s)")
+        said = _("Rebuilt after a change to {files} ({seconds} s)").format(
+            files=", ".join(changed[:3]), seconds=f"{seconds:.1f}"
+        )
     else:
-        say(f"{when} Built ({seconds:.1f} s)")
+        said = _("Built ({seconds} s)").format(seconds=f"{seconds:.1f}")
+    say(f"{when} {said}")
 
 
 def _indented(problems: tuple[str, ...]) -> str:
@@ -133,13 +143,17 @@ def _problems(exc: ReportError | OSError) -> tuple[str, ...]:
         return (str(exc),)
     # A file that vanished while an editor saved it, a folder one may not read.
     where = f"{exc.filename}: " if exc.filename else ""
-    return (f"{where}{exc.strerror or exc}; check the file, then save again",)
+    return (
+        _("{where}{problem}; check the file, then save again").format(
+            where=where, problem=exc.strerror or exc
+        ),
+    )
 
 
 def _last_pdf(rebuild: Rebuilder, shown: Shown, say: Say) -> Stopped:
     if shown.problems is not None or rebuild.last is None:
         return Stopped(None, _indented(shown.problems) if shown.problems else None)
-    say("Making the PDF of the last version (Ctrl-C again skips it)")
+    say(_("Making the PDF of the last version (Ctrl-C again skips it)"))
     try:
         return Stopped(rebuild.pdf(), None)
     except ReportError as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ProofFileError, ReportError
+from ..i18n import _
 from ..manifest import load_event
 from ..model import Event, Speaker
 from ..proofstate.corrections import Correction, add_corrections, comment_key
@@ -44,14 +45,15 @@ def returned_files(given: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
             if not found:
-                raise ProofFileError(path, "is a folder without PDF files in it")
+                raise ProofFileError(path, _("is a folder without PDF files in it"))
             files.extend(found)
         elif not path.exists():
-            raise ProofFileError(path, "does not exist; check the name and folder")
+            raise ProofFileError(path, _("does not exist; check the name and folder"))
         else:
             files.append(path)
         if len(files) > MAX_FILES:
-            raise ProofFileError(path, f"more than {MAX_FILES} files at once; collect fewer")
+            said = _("more than {most} files at once; collect fewer").format(most=MAX_FILES)
+            raise ProofFileError(path, said)
     return list(dict.fromkeys(files))
 
 
@@ -72,8 +74,14 @@ def collect(
                 names = ", ".join(sorted(by_slug))
                 raise ProofFileError(
                     path,
-                    f"is a proof of the event '{slug}', not of {names}"
-                    + ("" if len(by_slug) > 1 else "; collect it with --event " + slug),
+                    (
+                        _("is a proof of the event '{slug}', not of {names}")
+                        if len(by_slug) > 1
+                        else _(
+                            "is a proof of the event '{slug}', not of {names}; collect it with"
+                            " --event {slug}"
+                        )
+                    ).format(slug=slug, names=names),
                 )
             if slug not in loaded:
                 loaded[slug] = load_event(by_slug[slug])
@@ -88,23 +96,32 @@ def _take(returned: Returned, event: Event, today: dt.date) -> Collected:
     speaker = event.speakers.get(mark.speaker)
     if speaker is None:
         raise ProofFileError(
-            path, f"is the proof of '{mark.speaker}', who is no longer a speaker in event.yaml"
+            path,
+            _("is the proof of '{id}', who is no longer a speaker in event.yaml").format(
+                id=mark.speaker
+            ),
         )
     latest = _latest_round(event, speaker)
     if latest is None or mark.round > latest[0]:
         raise ProofFileError(
             path,
-            f"is {speaker.name}'s proof of round {mark.round}, which was never recorded as"
-            " sent to them (invoke proofs --send records it); their comments cannot be"
-            " placed against a round on record",
+            _(
+                "is {name}'s proof of round {round}, which was never recorded as"
+                " sent to them (invoke proofs --send records it); their comments cannot be"
+                " placed against a round on record"
+            ).format(name=speaker.name, round=mark.round),
         )
     if mark.round < latest[0]:
         raise ProofFileError(
             path,
-            f"is {speaker.name}'s proof of round {mark.round}, but round {latest[0]} was sent"
-            f" to them on {latest[1].isoformat()}: its line numbers are different. Ask them"
-            f" to put their comments in the proof of round {latest[0]}, or copy these over"
-            " yourself",
+            _(
+                "is {name}'s proof of round {round}, but round {latest} was sent"
+                " to them on {day}: its line numbers are different. Ask them"
+                " to put their comments in the proof of round {latest}, or copy these over"
+                " yourself"
+            ).format(
+                name=speaker.name, round=mark.round, latest=latest[0], day=latest[1].isoformat()
+            ),
         )
     corrections = [_correction(path, mark.speaker, mark.round, c, today) for c in returned.comments]
     recorded = add_corrections(event, corrections) if corrections else []

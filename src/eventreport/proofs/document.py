@@ -16,6 +16,7 @@ from ..build import TEMPLATES, copy_files
 from ..cache import Cache
 from ..errors import SourceError
 from ..house import load_house
+from ..i18n import _
 from ..manifest import load_event
 from ..model import Event, ProofSettings, Report, Speaker
 from ..personal.review import review
@@ -146,7 +147,7 @@ def make_batch(
         assemble(event, progress, Cache(out_root / ".cache"), build_cache(out_root)), house=house
     )
     # Proofs leave the house: personal data in them stops them as it stops a publish.
-    review(report).require_clear("the proofs")
+    review(report).require_clear(_("the proofs"))
     env = environment(templates, event_dir / "templates")
     current = session_blocks(render(env, "report.html", **page_context(env, report, "screen")))
     rounds = load_rounds(event)
@@ -243,7 +244,7 @@ def _proof(
         },
         "W": words,
     }
-    progress(f"proof for {person.name}")
+    progress(_("proof for {name}").format(name=person.name))
     pages: dict[str, str] = {}
     changes = 0
     for medium in ("screen", "print"):

@@ -20,6 +20,7 @@ from typing import Literal
 
 from ..build import TEMPLATES
 from ..errors import MailError
+from ..i18n import _
 from ..proofstate.deliveries import Delivery, delivered, load_deliveries, record_delivery
 from ..proofstate.rounds import Round, load_rounds
 from .document import Batch, Proof, make_batch
@@ -78,10 +79,12 @@ def send_proofs(
         earlier = delivered(proof.speaker.id, proof.sessions, batch.round, rounds, sent)
         seen = _unchanged_since(proof, batch, rounds, sent)
         if earlier is not None:
-            how = "by e-mail" if earlier.how == "e-mail" else "by hand"
-            planned.append(Outcome(proof, "already sent", f"{how} on {earlier.on.isoformat()}"))
+            how = _("by e-mail on {day}") if earlier.how == "e-mail" else _("by hand on {day}")
+            planned.append(Outcome(proof, "already sent", how.format(day=earlier.on.isoformat())))
         elif seen is not None:
-            planned.append(Outcome(proof, "unchanged", f"they have round {seen}"))
+            planned.append(
+                Outcome(proof, "unchanged", _("they have round {round}").format(round=seen))
+            )
         elif smtp is not None and proof.eml is not None:
             planned.append(Outcome(proof, "e-mailed"))
         else:
@@ -101,7 +104,7 @@ def send_proofs(
             for outcome in mail:
                 proof = outcome.proof
                 assert proof.eml is not None and proof.speaker.email is not None
-                progress(f"e-mailing {proof.speaker.name}")
+                progress(_("e-mailing {name}").format(name=proof.speaker.name))
                 try:
                     refusal = mailer.send(_read(proof.eml), envelope, proof.speaker.email)
                 except MailError as exc:
@@ -147,8 +150,8 @@ def _read(eml: Path) -> EmailMessage:
 def _so_far(done: list[Outcome]) -> str:
     sent = [o.proof.speaker.name for o in done if o.state == "e-mailed"]
     if not sent:
-        return "nothing was e-mailed in this run; run it again when the server is back"
-    return (
-        f"sent and recorded before that: {', '.join(sent)}; run it again to send the rest"
+        return _("nothing was e-mailed in this run; run it again when the server is back")
+    return _(
+        "sent and recorded before that: {names}; run it again to send the rest"
         " (nobody gets theirs twice)"
-    )
+    ).format(names=", ".join(sent))

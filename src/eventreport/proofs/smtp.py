@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from ..errors import ConfigError, MailError
+from ..i18n import _
 
 Security = Literal["starttls", "tls", "none"]
 WHERE = "invoke.yaml"
@@ -63,44 +64,63 @@ def smtp_settings(config: Any) -> SmtpSettings | None:
     if config is None or config == {}:
         return None
     if not isinstance(config, dict):
-        raise _bad(None, "must hold host: and port: indented below it")
+        raise _bad(None, _("must hold host: and port: indented below it"))
     for key in config:
         if key == "password":
             raise _bad(
                 key,
-                "a password does not belong in a file; remove it, put it in an environment"
-                " variable and name that variable in password_env:",
+                _(
+                    "a password does not belong in a file; remove it, put it in an environment"
+                    " variable and name that variable in password_env:"
+                ),
             )
         if key not in KEYS:
             near = difflib.get_close_matches(str(key), sorted(KEYS), n=1)
-            hint = f"did you mean '{near[0]}'?" if near else f"use {', '.join(sorted(KEYS))}"
-            raise _bad(key, f"'{key}' is not a setting; {hint}")
+            said = (
+                _("'{key}' is not a setting; did you mean '{near}'?")
+                if near
+                else _("'{key}' is not a setting; use {keys}")
+            )
+            raise _bad(
+                key,
+                said.format(key=key, near=near[0] if near else "", keys=", ".join(sorted(KEYS))),
+            )
     host = config.get("host")
     if not isinstance(host, str) or not host.strip() or any(c.isspace() for c in host.strip()):
-        raise _bad("host", "needs the mail server's name, e.g. smtp.example.org")
+        raise _bad("host", _("needs the mail server's name, e.g. smtp.example.org"))
     port = config.get("port")
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-        raise _bad("port", f"'{port}' is not a port number; usually 587 (or 465 for tls)")
+        raise _bad(
+            "port",
+            _("'{port}' is not a port number; usually 587 (or 465 for tls)").format(port=port),
+        )
     security = config.get("security", "starttls")
     if security not in ("starttls", "tls", "none"):
-        raise _bad("security", f"'{security}' is not one of starttls, tls, none")
+        raise _bad(
+            "security", _("'{value}' is not one of starttls, tls, none").format(value=security)
+        )
     user = config.get("user")
     if user is not None and (not isinstance(user, str) or not user.strip()):
-        raise _bad("user", "must be the user name to log in with, or be left out")
+        raise _bad("user", _("must be the user name to log in with, or be left out"))
     password_env = config.get("password_env")
     if user and not password_env:
         raise _bad(
-            "password_env", "user: is set, so name the environment variable with the password"
+            "password_env", _("user: is set, so name the environment variable with the password")
         )
     if password_env is not None and (
         not isinstance(password_env, str) or not _ENV_NAME.match(password_env)
     ):
-        raise _bad("password_env", f"'{password_env}' is not an environment variable's name")
+        raise _bad(
+            "password_env",
+            _("'{value}' is not an environment variable's name").format(value=password_env),
+        )
     if password_env and not user:
-        raise _bad("user", "password_env: is set, so give the user name to log in with too")
+        raise _bad("user", _("password_env: is set, so give the user name to log in with too"))
     timeout = config.get("timeout", TIMEOUT)
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
-        raise _bad("timeout", f"'{timeout}' is not a number of seconds (1 to 600)")
+        raise _bad(
+            "timeout", _("'{value}' is not a number of seconds (1 to 600)").format(value=timeout)
+        )
     return SmtpSettings(host.strip(), port, security, user, password_env, float(timeout))
 
 
@@ -124,9 +144,11 @@ class Mailer:
             if not password:
                 raise ConfigError(
                     WHERE,
-                    f"eventreport.smtp.password_env: the environment variable {s.password_env}"
-                    " is not set; set it to the mail password for this session (it is never"
-                    " read from a file)",
+                    _(
+                        "eventreport.smtp.password_env: the environment variable {name}"
+                        " is not set; set it to the mail password for this session (it is never"
+                        " read from a file)"
+                    ).format(name=s.password_env),
                 )
         try:
             if s.security == "tls":
@@ -144,23 +166,29 @@ class Mailer:
             self._close()
             raise MailError(
                 WHERE,
-                f"the mail server {s.host} refused the login of {s.user} ({_reply(exc)});"
-                f" check eventreport.smtp.user and the password in {s.password_env}."
-                " Nothing was sent.",
+                _(
+                    "the mail server {host} refused the login of {user} ({reply});"
+                    " check eventreport.smtp.user and the password in {name}."
+                    " Nothing was sent."
+                ).format(host=s.host, user=s.user, reply=_reply(exc), name=s.password_env),
             ) from None
         except smtplib.SMTPNotSupportedError:
             self._close()
             raise MailError(
                 WHERE,
-                f"the mail server {s.host}:{s.port} offers no STARTTLS; use the port it"
-                " offers encryption on (587, or 465 with security: tls). Nothing was sent.",
+                _(
+                    "the mail server {host}:{port} offers no STARTTLS; use the port it"
+                    " offers encryption on (587, or 465 with security: tls). Nothing was sent."
+                ).format(host=s.host, port=s.port),
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             self._close()
             raise MailError(
                 WHERE,
-                f"could not reach the mail server {s.describe()}: {exc or type(exc).__name__};"
-                " check eventreport.smtp and the network. Nothing was sent.",
+                _(
+                    "could not reach the mail server {server}: {problem};"
+                    " check eventreport.smtp and the network. Nothing was sent."
+                ).format(server=s.describe(), problem=exc or type(exc).__name__),
             ) from None
         return self
 
@@ -188,8 +216,9 @@ class Mailer:
         except (OSError, smtplib.SMTPException) as exc:
             raise MailError(
                 WHERE,
-                f"lost the connection to the mail server {self.settings.host}:"
-                f" {exc or type(exc).__name__}",
+                _("lost the connection to the mail server {host}: {problem}").format(
+                    host=self.settings.host, problem=exc or type(exc).__name__
+                ),
             ) from None
         if refused:
             return "; ".join(_reply(r) for r in refused.values())

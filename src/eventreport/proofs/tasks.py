@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..assemble import assemble
 from ..build import TEMPLATES
 from ..errors import ReportError
+from ..i18n import _, current, ngettext
 from ..manifest import load_event
 from ..model import Event
 from ..proofstate.blocks import session_blocks
@@ -83,7 +84,12 @@ def mode(o: Options, events: int) -> str:
         if given
     ]
     if len(asked) > 1:
-        raise UsageError(None, f"{' and '.join(asked)} are separate runs; give one at a time")
+        raise UsageError(
+            None,
+            _("{options} are separate runs; give one at a time").format(
+                options=_(" and ").join(asked)
+            ),
+        )
     chosen = asked[0] if asked else "make"
     allowed = {
         "make": {"--speaker", "--send", "--dry-run", "--date"},
@@ -104,25 +110,29 @@ def mode(o: Options, events: int) -> str:
         if present and flag not in allowed:
             raise UsageError(None, _where_it_belongs(flag, chosen))
     if chosen == "make" and o.dry_run and not o.send:
-        raise UsageError(None, "--dry-run goes with --send: it shows what --send would send")
+        raise UsageError(None, _("--dry-run goes with --send: it shows what --send would send"))
     if chosen == "--approve" and not o.by:
-        raise UsageError(None, "--approve needs --by NAME: who approved it")
+        raise UsageError(None, _("--approve needs --by NAME: who approved it"))
     if chosen in ("--approve", "--done/--reject") and events > 1:
-        raise UsageError(None, f"{chosen} is for one event: say which with --event")
+        raise UsageError(
+            None, _("{option} is for one event: say which with --event").format(option=chosen)
+        )
     return chosen
 
 
 def _where_it_belongs(flag: str, chosen: str) -> str:
     home = {
-        "--speaker": "making or sending proofs",
-        "--send": "making proofs (not with --status, --approve, --collect, --done)",
+        "--speaker": _("making or sending proofs"),
+        "--send": _("making proofs (not with --status, --approve, --collect, --done)"),
         "--dry-run": "--send",
         "--by": "--approve",
-        "--date": "--send, --approve, --collect or --done/--reject",
-        "--note": "--done or --reject",
+        "--date": _("--send, --approve, --collect or --done/--reject"),
+        "--note": _("--done or --reject"),
     }[flag]
-    doing = "making proofs" if chosen == "make" else chosen
-    return f"{flag} has no effect with {doing}; it goes with {home}"
+    doing = _("making proofs") if chosen == "make" else chosen
+    return _("{option} has no effect with {doing}; it goes with {home}").format(
+        option=flag, doing=doing, home=home
+    )
 
 
 def run(
@@ -186,37 +196,48 @@ def make(
     lines = _made(batch.event, batch.proofs, batch.round, day)
     if batch.proofs:
         lines.append(
-            "Not sent: --send e-mails them (or records that you send them yourself);"
-            " --send --dry-run shows what it would do."
+            _(
+                "Not sent: --send e-mails them (or records that you send them yourself);"
+                " --send --dry-run shows what it would do."
+            )
         )
     return "\n".join(lines)
 
 
 def _made(event: Event, made: list[Proof], number: int, day: dt.date | None) -> list[str]:
     if not made:
-        return ["No speaker has a session, so there are no proofs to make."]
-    lines = [f"Proofs, round {number}, in build/{event.slug}/proofs/:"]
+        return [_("No speaker has a session, so there are no proofs to make.")]
+    lines = [
+        _("Proofs, round {round}, in build/{slug}/proofs/:").format(round=number, slug=event.slug)
+    ]
     settings = event.proofs
     today = day or dt.date.today()
     if settings is not None and settings.deadline is not None and settings.deadline < today:
         lines.insert(
             0,
-            f"WARNING the deadline in event.yaml ({settings.deadline.isoformat()}) is before"
-            f" the proofs' date ({today.isoformat()}); set a new 'deadline:' under 'proofs:'.",
+            _(
+                "WARNING the deadline in event.yaml ({deadline}) is before the proofs' date"
+                " ({today}); set a new 'deadline:' under 'proofs:'."
+            ).format(deadline=settings.deadline.isoformat(), today=today.isoformat()),
         )
     for proof in made:
         since = (
-            "first round"
+            _("first round")
             if proof.since is None
-            else f"{proof.changes} change(s) since round {proof.since}"
+            else ngettext(
+                "{n} change since round {round}", "{n} changes since round {round}", proof.changes
+            ).format(n=proof.changes, round=proof.since)
         )
         files = ".pdf / .html / .txt" + (" / .eml" if proof.eml else "")
         lines.append(f"  {proof.speaker.id}{files}  ({proof.speaker.name}; {since})")
     without = [p.speaker.name for p in made if p.eml is None]
     if without:
         lines.append(
-            f"  No e-mail address in event.yaml for: {', '.join(without)} (add 'email:' to"
-            " a speaker to have their proof e-mailed)."
+            "  "
+            + _(
+                "No e-mail address in event.yaml for: {names} (add 'email:' to a speaker to"
+                " have their proof e-mailed)."
+            ).format(names=", ".join(without))
         )
     return lines
 
@@ -228,18 +249,20 @@ def show_sent(sent: Sent, day: dt.date) -> str:
         return "\n".join(lines)
     would = sent.dry_run
     if sent.server is not None:
-        lines.append(f"Mail server: {sent.server.describe()}.")
+        lines.append(_("Mail server: {server}.").format(server=sent.server.describe()))
     else:
         lines.append(
-            "No mail server is set (eventreport.smtp in invoke.yaml), so nothing is e-mailed:"
-            " you send each proof yourself (its .eml, or the .pdf, .html and .txt)."
+            _(
+                "No mail server is set (eventreport.smtp in invoke.yaml), so nothing is e-mailed:"
+                " you send each proof yourself (its .eml, or the .pdf, .html and .txt)."
+            )
         )
     groups: dict[str, list[str]] = {}
     for outcome in sent.outcomes:
         proof = outcome.proof
         if outcome.state == "e-mailed":
             assert proof.eml is not None
-            size = human_size(proof.eml.stat().st_size, "en")
+            size = human_size(proof.eml.stat().st_size, current())
             entry = f"{proof.speaker.name} <{proof.speaker.email}> ({proof.eml.name}, {size})"
         elif outcome.state == "refused":
             entry = f"{proof.speaker.name} <{proof.speaker.email}>: {outcome.detail}"
@@ -249,15 +272,17 @@ def show_sent(sent: Sent, day: dt.date) -> str:
             entry = f"{proof.speaker.name} ({proof.pdf.name})"
         groups.setdefault(outcome.state, []).append(entry)
     headings = {
-        "e-mailed": "Would e-mail:" if would else "E-mailed, and recorded:",
+        "e-mailed": _("Would e-mail:") if would else _("E-mailed, and recorded:"),
         "by hand": (
-            "Would record as sent by you (send these yourself):"
+            _("Would record as sent by you (send these yourself):")
             if would
-            else "Recorded as sent by you (send these yourself):"
+            else _("Recorded as sent by you (send these yourself):")
         ),
-        "already sent": f"Already sent round {batch.round}, so not sent again:",
-        "unchanged": "Their part is unchanged since the round they have, so not sent:",
-        "refused": "REFUSED by the mail server, not recorded:",
+        "already sent": _("Already sent round {round}, so not sent again:").format(
+            round=batch.round
+        ),
+        "unchanged": _("Their part is unchanged since the round they have, so not sent:"),
+        "refused": _("REFUSED by the mail server, not recorded:"),
     }
     for state in ("e-mailed", "by hand", "already sent", "unchanged", "refused"):
         if state in groups:
@@ -265,18 +290,27 @@ def show_sent(sent: Sent, day: dt.date) -> str:
             lines.extend(f"  {entry}" for entry in groups[state])
     if "refused" in groups:
         lines.append(
-            "  Check these addresses ('email:' under the speaker in event.yaml) and run"
-            " --send again: only the proofs not yet sent go out."
+            "  "
+            + _(
+                "Check these addresses ('email:' under the speaker in event.yaml) and run"
+                " --send again: only the proofs not yet sent go out."
+            )
         )
     if would:
-        lines.append("Dry run: nothing was sent or recorded.")
+        lines.append(_("Dry run: nothing was sent or recorded."))
     elif set(groups) <= {"already sent", "unchanged"}:
         lines.append(
-            f"Round {batch.round} was already sent to each of them: nothing was sent again."
-            " Change the sources to make a next round."
+            _(
+                "Round {round} was already sent to each of them: nothing was sent again."
+                " Change the sources to make a next round."
+            ).format(round=batch.round)
         )
     else:
-        lines.append(f"Round {batch.round} recorded in sources/{batch.event.slug}/proofs/.")
+        lines.append(
+            _("Round {round} recorded in sources/{slug}/proofs/.").format(
+                round=batch.round, slug=batch.event.slug
+            )
+        )
     return "\n".join(lines)
 
 
@@ -286,21 +320,24 @@ def show_status(folder: Path, out_root: Path) -> str:
     page = render_page(environment(TEMPLATES, folder / "templates"), report, "screen")
     by_session = {s.session: s for s in statuses(event, session_blocks(page))}
     rounds, sent = load_rounds(event), load_deliveries(event)
-    rows = [("Speaker", "Session", "Status", "Round", "Sent / approved")]
+    rows = [(_("Speaker"), _("Session"), _("Status"), _("Round"), _("Sent / approved"))]
     for person in event.speakers.values():
         own = tuple(s.id for s in event.sessions if person.id in s.speakers)
         for sid in own:
             st = by_session[sid]
             round_no = str(st.last_round.number) if st.last_round else "-"
             if st.approval is not None:
-                when = f"approved {st.approval.on.isoformat()} by {st.approval.by}"
+                when = _("approved {day} by {name}").format(
+                    day=st.approval.on.isoformat(), name=st.approval.by
+                )
             elif st.last_round is not None:
                 got = delivered(person.id, own, st.last_round.number, rounds, sent)
-                when = (
-                    f"{'e-mailed' if got.how == 'e-mail' else 'sent'} {got.on.isoformat()}"
-                    if got
-                    else "not sent to this speaker"
-                )
+                if not got:
+                    when = _("not sent to this speaker")
+                elif got.how == "e-mail":
+                    when = _("e-mailed {day}").format(day=got.on.isoformat())
+                else:
+                    when = _("sent {day}").format(day=got.on.isoformat())
             else:
                 when = ""
             rows.append((person.name, sid, st.state, round_no, when))
@@ -311,34 +348,45 @@ def show_status(folder: Path, out_root: Path) -> str:
     ]
     text.insert(1, "  ".join("-" * w for w in widths))
     waiting = {s.session for s in by_session.values() if s.state != "approved"}
-    text.append(
-        f"\n{len(event.sessions) - len(waiting)} of {len(event.sessions)} sessions approved."
-        + (
-            " The final version (invoke publish / build --final) waits for the rest."
-            if waiting
-            else ""
+    total = len(event.sessions)
+    approved = ngettext(
+        "{done} of {n} session approved.", "{done} of {n} sessions approved.", total
+    ).format(done=total - len(waiting), n=total)
+    if waiting:
+        approved += " " + _(
+            "The final version (invoke publish / build --final) waits for the rest."
         )
-    )
+    text.append("\n" + approved)
     corrections = load_corrections(event)
     still = [c for c in corrections if c.status == "open"]
     if corrections:
-        text.append(
-            f"\nCorrections: {len(still)} open of {len(corrections)}"
-            f" (sources/{event.slug}/proofs/corrections.yaml)" + (":" if still else "; none open.")
+        said = (
+            _("Corrections: {open} open of {n} (sources/{slug}/proofs/corrections.yaml):")
+            if still
+            else _(
+                "Corrections: {open} open of {n} (sources/{slug}/proofs/corrections.yaml);"
+                " none open."
+            )
         )
+        text.append("\n" + said.format(open=len(still), n=len(corrections), slug=event.slug))
         text.extend(f"  {_correction_line(c, event)}" for c in still)
         if still:
             text.append(
-                "  When made in the sources: invoke proofs --done N; when not: invoke proofs"
-                ' --reject N --note "why".'
+                "  "
+                + _(
+                    "When made in the sources: invoke proofs --done N; when not: invoke proofs"
+                    ' --reject N --note "why".'
+                )
             )
     return "\n".join(text)
 
 
 def _correction_line(c: Correction, event: Event) -> str:
     name = event.speakers[c.speaker].name if c.speaker in event.speakers else c.speaker
-    where = f"line {c.line}" if c.line is not None else "no line"
-    return f"#{c.number} {name}, round {c.round}, p. {c.page} {where}: {_describe(c)}"
+    where = _("line {number}").format(number=c.line) if c.line is not None else _("no line")
+    return _("#{number} {name}, round {round}, p. {page} {where}: {said}").format(
+        number=c.number, name=name, round=c.round, page=c.page, where=where, said=_describe(c)
+    )
 
 
 def _describe(c: Correction) -> str:

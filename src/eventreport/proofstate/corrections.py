@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import SourceError
+from ..i18n import _
 from ..model import Event
 from ..yamlfile import Mapping, load_inside
 
@@ -89,22 +90,25 @@ def load_corrections(event: Event) -> list[Correction]:
     if not path.is_file():
         return []
     if path.stat().st_size > MAX_FILE:
-        raise SourceError(path, f"is larger than {MAX_FILE // 2**20} MiB; is it the right file?")
+        said = _("is larger than {size} MiB; is it the right file?").format(size=MAX_FILE // 2**20)
+        raise SourceError(path, said)
     data = load_inside(event.root, path)
     if data is None:
         return []
     if not isinstance(data, list):
-        raise SourceError(path, "must be a list of corrections, each starting with '- number:'")
+        raise SourceError(path, _("must be a list of corrections, each starting with '- number:'"))
     found: list[Correction] = []
     seen: set[int] = set()
     for entry in data:
         if not isinstance(entry, Mapping):
-            raise SourceError(path, "each correction is an entry with 'number:' and 'status:'")
+            raise SourceError(path, _("each correction is an entry with 'number:' and 'status:'"))
         correction = _correction(path, entry)
         if correction.number in seen:
             raise SourceError(
                 path,
-                f"two corrections have number {correction.number}; numbers must be unique",
+                _("two corrections have number {number}; numbers must be unique").format(
+                    number=correction.number
+                ),
                 f"line {entry.line_of('number')}",
             )
         seen.add(correction.number)
@@ -118,13 +122,21 @@ def _correction(path: Path, entry: Mapping) -> Correction:
 
     for key in entry:
         if key not in _FIELDS:
-            raise fail(key, f"'{key}' is not a field of a correction; use {', '.join(_FIELDS)}")
+            raise fail(
+                key,
+                _("'{key}' is not a field of a correction; use {keys}").format(
+                    key=key, keys=", ".join(_FIELDS)
+                ),
+            )
     for key in ("number", "status", "speaker", "round", "page", "kind"):
         if key not in entry:
-            raise fail(key, f"a correction needs '{key}:'")
+            raise fail(key, _("a correction needs '{key}:'").format(key=key))
     status = entry["status"]
     if status not in STATUSES:
-        raise fail("status", f"status '{status}' is not one of open, done, rejected")
+        raise fail(
+            "status",
+            _("status '{status}' is not one of open, done, rejected").format(status=status),
+        )
     ints: dict[str, int | None] = {}
     for key in ("number", "round", "page", "line"):
         value = entry.get(key)
@@ -196,14 +208,16 @@ def mark_corrections(
     by_number = {c.number: c for c in current}
     missing = [n for n in numbers if n not in by_number]
     if missing:
-        known = (
-            f"numbers 1 to {max(by_number)}"
+        said = (
+            _("no correction number {missing}; there are numbers 1 to {last}")
             if by_number
-            else "none yet (collect returned proofs first)"
+            else _(
+                "no correction number {missing}; there are none yet (collect returned proofs first)"
+            )
         )
         raise SourceError(
             corrections_path(event),
-            f"no correction number {', '.join(map(str, missing))}; there are {known}",
+            said.format(missing=", ".join(map(str, missing)), last=max(by_number, default=0)),
         )
     changed = {
         n: replace(by_number[n], status=status, note=note or by_number[n].note) for n in numbers

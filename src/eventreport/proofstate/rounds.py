@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import ApprovalError, SourceError
+from ..i18n import _
 from ..model import Event
 from ..yamlfile import Mapping, load_inside, read_inside
 from .corrections import open_corrections
@@ -89,8 +90,10 @@ def load_rounds(event: Event) -> list[Round]:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SourceError(
                 path,
-                f"not a proof round file eventreport can read ({exc}); restore it from"
-                " version control rather than editing it by hand",
+                _(
+                    "not a proof round file eventreport can read ({problem}); restore it from"
+                    " version control rather than editing it by hand"
+                ).format(problem=exc),
             ) from None
     return sorted(rounds, key=lambda r: r.number)
 
@@ -104,21 +107,26 @@ def load_approvals(event: Event) -> dict[str, Approval]:
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise SourceError(path, "must list sessions, each with 'by:' and 'date:' below it")
+        raise SourceError(path, _("must list sessions, each with 'by:' and 'date:' below it"))
     approvals: dict[str, Approval] = {}
     for session_id, entry in data.items():
         line = f"line {data.line_of(session_id)}"
         if session_id not in {s.id for s in event.sessions}:
-            raise SourceError(path, f"'{session_id}' is not a session of this event", line)
+            said = _("'{id}' is not a session of this event").format(id=session_id)
+            raise SourceError(path, said, line)
         if not isinstance(entry, Mapping) or "by" not in entry or "date" not in entry:
-            raise SourceError(path, f"'{session_id}' needs 'by:' and 'date:' below it", line)
+            said = _("'{id}' needs 'by:' and 'date:' below it").format(id=session_id)
+            raise SourceError(path, said, line)
         try:
             on = dt.date.fromisoformat(str(entry["date"]))
         except ValueError:
-            raise SourceError(path, f"date '{entry['date']}' is not YYYY-MM-DD", line) from None
+            said = _("date '{value}' is not YYYY-MM-DD").format(value=entry["date"])
+            raise SourceError(path, said, line) from None
         number = entry.get("round")
         if number is not None and not isinstance(number, int):
-            raise SourceError(path, f"round '{number}' must be a number", line)
+            raise SourceError(
+                path, _("round '{value}' must be a number").format(value=number), line
+            )
         approvals[session_id] = Approval(by=str(entry["by"]), on=on, round=number)
     return approvals
 
@@ -154,34 +162,40 @@ def require_approval(event: Event, current: dict[str, list[str]], force: bool) -
     open_ones = open_corrections(event)
     for sid in dict.fromkeys(c.session for c in open_ones):
         numbers = ", ".join(f"#{c.number}" for c in open_ones if c.session == sid)
-        what = f"{sid} ({titles[sid]})" if sid in titles else "outside the sessions"
-        lines.append(f"{what}: corrections {numbers} still open")
+        what = f"{sid} ({titles[sid]})" if sid in titles else _("outside the sessions")
+        lines.append(
+            _("{what}: corrections {numbers} still open").format(what=what, numbers=numbers)
+        )
     if not lines:
         return []
     if not force:
         raise ApprovalError(
             event.root / "proofs" / "approvals.yaml",
-            "not every session is approved and corrected, so the final version is not"
-            " made:\n    "
+            _("not every session is approved and corrected, so the final version is not made:")
+            + "\n    "
             + "\n    ".join(lines)
-            + "\n  Record approvals with 'invoke proofs --approve SESSION --by NAME', mark"
-            " corrections with 'invoke proofs --done N' (or --reject N), or add --force to"
-            " publish anyway (it will say so).",
+            + "\n  "
+            + _(
+                "Record approvals with 'invoke proofs --approve SESSION --by NAME', mark"
+                " corrections with 'invoke proofs --done N' (or --reject N), or add --force to"
+                " publish anyway (it will say so)."
+            ),
         )
-    return [f"--force: published although {line}" for line in lines]
+    return [_("--force: published although {reason}").format(reason=line) for line in lines]
 
 
 def _explain(status: Status) -> str:
     if status.state == "draft":
-        return "no proof sent yet"
+        return _("no proof sent yet")
     if status.state == "changed" and status.approval:
-        return (
-            f"approved by {status.approval.by} on {status.approval.on.isoformat()}, but edited"
-            " since; send a new round"
+        return _("approved by {name} on {day}, but edited since; send a new round").format(
+            name=status.approval.by, day=status.approval.on.isoformat()
         )
     assert status.last_round is not None
     last = status.last_round
-    return f"sent in round {last.number} on {last.sent.isoformat()}, not approved yet"
+    return _("sent in round {round} on {day}, not approved yet").format(
+        round=last.number, day=last.sent.isoformat()
+    )
 
 
 def record_round(
@@ -209,7 +223,8 @@ def record_approval(event: Event, session_id: str, by: str, on: dt.date) -> Appr
     if session_id not in {s.id for s in event.sessions}:
         known = ", ".join(s.id for s in event.sessions)
         raise SourceError(
-            event.root / "event.yaml", f"no session '{session_id}' (sessions: {known})"
+            event.root / "event.yaml",
+            _("no session '{id}' (sessions: {known})").format(id=session_id, known=known),
         )
     last = next((r for r in reversed(load_rounds(event)) if session_id in r.blocks), None)
     approvals = load_approvals(event)

@@ -32,6 +32,8 @@ from eventreport.readers.polls.tools import (
 )
 from eventreport.readers.sniff import Sniffed, ole2_message, sniff
 
+from ..i18n import _
+
 __all__ = [
     "DECK_READERS",
     "POLL_READERS",
@@ -184,7 +186,10 @@ def _read_deck(
     poll = _find(POLL_READERS, sniffed)
     if poll is not None:
         raise ReadError(
-            path, f"this is a {poll.label}, not a slide deck; list it under polls, not decks"
+            path,
+            _("this is a {kind}, not a slide deck; list it under polls, not decks").format(
+                kind=poll.label
+            ),
         )
     raise _unsupported(path, sniffed, ".pptx")
 
@@ -196,7 +201,10 @@ def _read_poll(path: Path, sniffed: Sniffed, tool: str, session: int | None) -> 
     deck = _find(DECK_READERS, sniffed)
     if deck is not None:
         raise ReadError(
-            path, f"this is a {deck.label} deck, not a poll export; list it under decks, not polls"
+            path,
+            _("this is a {kind} deck, not a poll export; list it under decks, not polls").format(
+                kind=deck.label
+            ),
         )
     raise _unsupported(path, sniffed, ".xlsx")
 
@@ -216,11 +224,20 @@ def _unsupported(path: Path, sniffed: Sniffed, save_as: str) -> ReadError:
     ]
     supported = "; ".join(labels)
     if not sniffed.head:
-        return ReadError(path, "the file is empty; get the file again")
+        return ReadError(path, _("the file is empty; get the file again"))
     if b"application/vnd.oasis.opendocument" in sniffed.head:
-        what = "an OpenDocument file that is not a presentation (LibreOffice .ods, .odt)"
+        said = _(
+            "an OpenDocument file that is not a presentation (LibreOffice .ods, .odt);"
+            " supported: {formats}. Save or export it as one of these"
+        )
     elif sniffed.members is not None:
-        what = "a zip file without a PowerPoint presentation or Excel workbook in it"
+        said = _(
+            "a zip file without a PowerPoint presentation or Excel workbook in it;"
+            " supported: {formats}. Save or export it as one of these"
+        )
     else:
-        what = "not a file format this program reads"
-    return ReadError(path, f"{what}; supported: {supported}. Save or export it as one of these")
+        said = _(
+            "not a file format this program reads; supported: {formats}. Save or export it as"
+            " one of these"
+        )
+    return ReadError(path, said.format(formats=supported))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from eventreport.errors import ReadError
 
+from ..i18n import _
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 # Readers tolerate junk before the header; the PDF spec allows it within the first 1 KiB.
@@ -57,12 +59,15 @@ def sniff(path: Path) -> Sniffed:
         with path.open("rb") as fh:
             head = fh.read(_PDF_WINDOW)
     except FileNotFoundError:
-        raise ReadError(path, "file not found; check the file name and folder") from None
+        raise ReadError(path, _("file not found; check the file name and folder")) from None
     except IsADirectoryError:
-        raise ReadError(path, "is a folder, not a file; name the file itself") from None
+        raise ReadError(path, _("is a folder, not a file; name the file itself")) from None
     except OSError as exc:
         raise ReadError(
-            path, f"cannot open the file ({exc.strerror}); check that you may read it"
+            path,
+            _("cannot open the file ({reason}); check that you may read it").format(
+                reason=exc.strerror
+            ),
         ) from None
     if not head.startswith(_ZIP_MAGICS):
         return Sniffed(head, None, path=path)
@@ -75,7 +80,7 @@ def sniff(path: Path) -> Sniffed:
 
 def damaged_zip_message() -> str:
     """What to say about a zip container (.pptx, .xlsx) that cannot be read."""
-    return (
+    return _(
         "the file is damaged or incomplete (an Office zip container that cannot be read, "
         "for example a download or copy that did not finish); get the file again, or open "
         "it in PowerPoint or Excel and save it again"
@@ -89,11 +94,15 @@ def ole2_message(path: Path, save_as: str) -> str:
     except OSError:
         data = b""
     if "EncryptionInfo".encode("utf-16-le") in data:
-        why = "it is password-protected"
+        said = _(
+            "encrypted or legacy Office file: it is password-protected; open it in PowerPoint"
+            " or Excel and save it as {kind} without a password"
+        )
     else:
         # A pre-2007 PowerPoint file is read (decks/convert.py) before it gets here.
-        why = "it is password-protected or in the pre-2007 .xls or .doc format"
-    return (
-        f"encrypted or legacy Office file: {why}; open it in PowerPoint or Excel and "
-        f"save it as {save_as} without a password"
-    )
+        said = _(
+            "encrypted or legacy Office file: it is password-protected or in the pre-2007 .xls"
+            " or .doc format; open it in PowerPoint or Excel and save it as {kind} without a"
+            " password"
+        )
+    return said.format(kind=save_as)

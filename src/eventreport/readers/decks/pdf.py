@@ -25,13 +25,11 @@ from eventreport.readers.decks.pdf_chrome import Chrome, Page
 from eventreport.readers.decks.pdf_layout import Measures, is_rtl, page_structure
 from eventreport.readers.decks.pdf_lines import Line, page_lines, pypdf_page_lines
 
+from ...i18n import _
+
 # pypdf (right-to-left pages only) raises its own errors for most damage, but plain ones
 # for some malformed objects.
 _PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, EOFError, OSError, RecursionError)
-_REMOVE_PASSWORD = (
-    "open it with the password and save or print it to a new PDF without one, "
-    "or ask the speaker for an unprotected copy"
-)
 _OVERLAY_SHARE = 0.9
 
 
@@ -48,8 +46,10 @@ def read_pdf(
         if len(document) > DECK_SLIDES:
             raise ReadError(
                 path,
-                f"the PDF has {len(document)} pages, more than the {DECK_SLIDES} a deck may"
-                " have; is it the slides? Ask the speaker for the deck itself",
+                _(
+                    "the PDF has {pages} pages, more than the {most} a deck may"
+                    " have; is it the slides? Ask the speaker for the deck itself"
+                ).format(pages=len(document), most=DECK_SLIDES),
             )
         pages = [_page(path, document, index) for index in range(len(document))]
     finally:
@@ -63,7 +63,7 @@ def read_pdf(
     ]
     measures = Measures(line for lines in kept for line in lines)
     slides = []
-    for number, (lines, (_, width, height)) in enumerate(zip(kept, pages, strict=True), 1):
+    for number, (lines, (_lines, width, height)) in enumerate(zip(kept, pages, strict=True), 1):
         title, blocks = page_structure(lines, width, height, measures)
         slides.append(Slide(number=number, title=title, hidden=False, blocks=blocks, page=number))
     return Deck(source=path, format="pdf", slides=_fold_overlays(slides))
@@ -75,13 +75,25 @@ def _open(path: Path) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(path, password="")
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ReadError(path, f"the PDF is password-protected; {_REMOVE_PASSWORD}") from None
+            said = _(
+                "the PDF is password-protected; open it with the password and save or print it"
+                " to a new PDF without one, or ask the speaker for an unprotected copy"
+            )
+            raise ReadError(path, said) from None
         if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReadError(
-                path, f"the PDF uses an encryption this program cannot open; {_REMOVE_PASSWORD}"
+                path,
+                _(
+                    "the PDF uses an encryption this program cannot open; open it with the"
+                    " password and save or print it to a new PDF without one, or ask the"
+                    " speaker for an unprotected copy"
+                ),
             ) from None
         raise ReadError(
-            path, f"the PDF is damaged or incomplete ({exc}); get the file again"
+            path,
+            _("the PDF is damaged or incomplete ({problem}); get the file again").format(
+                problem=exc
+            ),
         ) from None
 
 
@@ -94,7 +106,9 @@ def _page(path: Path, document: pdfium.PdfDocument, index: int) -> Page:
             page.close()
     except pdfium.PdfiumError as exc:
         raise ReadError(
-            path, f"cannot read the page's text ({exc}); get the file again", f"page {index + 1}"
+            path,
+            _("cannot read the page's text ({problem}); get the file again").format(problem=exc),
+            f"page {index + 1}",
         ) from None
 
 

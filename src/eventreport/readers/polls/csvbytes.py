@@ -19,6 +19,8 @@ from eventreport.errors import ReadError
 from eventreport.limits import MIB, POLL_FILE_BYTES
 from eventreport.readers.polls.sheet import Sheet
 
+from ...i18n import _
+
 DELIMITERS = ",;\t"
 # A byte order mark settles the encoding; UTF-32's marks start like UTF-16's, so first.
 _BOMS = (
@@ -83,22 +85,28 @@ def read_csv(path: Path) -> Sheet:
         with path.open("rb") as handle:
             data = handle.read(POLL_FILE_BYTES + 1)
     except OSError as exc:
-        raise ReadError(path, f"cannot open the file ({exc.strerror})") from None
+        raise ReadError(
+            path, _("cannot open the file ({reason})").format(reason=exc.strerror)
+        ) from None
     if len(data) > POLL_FILE_BYTES:
         raise ReadError(
             path,
-            f"the file is larger than {POLL_FILE_BYTES // MIB} MiB, far more than a poll's"
-            " results; check that it is the right file, or export the results again",
+            _(
+                "the file is larger than {size} MiB, far more than a poll's"
+                " results; check that it is the right file, or export the results again"
+            ).format(size=POLL_FILE_BYTES // MIB),
         )
     decoded = decode(data)
     if decoded is None:
         raise ReadError(
             path,
-            "cannot tell which text encoding this CSV file uses (tried UTF-8, UTF-16 and "
-            "Windows-1252); open it in Excel and save it as 'CSV UTF-8'",
+            _(
+                "cannot tell which text encoding this CSV file uses (tried UTF-8, UTF-16 and "
+                "Windows-1252); open it in Excel and save it as 'CSV UTF-8'"
+            ),
         )
     text = decoded[0].removeprefix("\ufeff")
-    first, _, rest = text.partition("\n")
+    first, _newline, rest = text.partition("\n")
     if match := _SEP_LINE.fullmatch(first.rstrip("\r")):
         delimiter, body = match[1], rest
     else:
@@ -109,7 +117,10 @@ def read_csv(path: Path) -> Sheet:
         )
     except csv.Error as exc:
         raise ReadError(
-            path, f"this CSV file cannot be read ({exc}); export it from the tool again"
+            path,
+            _("this CSV file cannot be read ({problem}); export it from the tool again").format(
+                problem=exc
+            ),
         ) from None
     return Sheet(None, rows)
 

@@ -15,6 +15,8 @@ from eventreport.model import Option, PollExport, PollSession, Question, Questio
 from eventreport.readers.polls.sheet import Book, Row, Sheet, text, whole
 from eventreport.textutil import without_controls
 
+from ...i18n import _
+
 NAME = "mentimeter"
 LABEL = "Mentimeter results (.xlsx)"
 _VOTERS = "Voters"
@@ -55,13 +57,17 @@ def read(book: Book, session: int | None = None) -> PollExport:
     }
     if not sheets:
         raise book.fail(
-            "no 'Session N' sheet with results; download the results from Mentimeter again"
+            _("no 'Session N' sheet with results; download the results from Mentimeter again")
         )
     if session is None:
         session = max(sheets)
     if session not in sheets:
         have = ", ".join(f"'{sheets[n].name}'" for n in sorted(sheets))
-        raise book.fail(f"there is no sheet 'Session {session}'; the file has {have}")
+        raise book.fail(
+            _("there is no sheet 'Session {number}'; the file has {sheets}").format(
+                number=session, sheets=have
+            )
+        )
     parsed = {n: _SessionSheet(book, sheets[n]).read() for n in sorted(sheets)}
     columns = _VoterColumns(book, voters, [b.title for blocks in parsed.values() for b in blocks])
     sessions = tuple(
@@ -78,14 +84,18 @@ def _voters(book: Book) -> Sheet:
     voters = book.sheet(_VOTERS)
     if voters is None:
         raise book.fail(
-            f"no '{_VOTERS}' sheet, so this is not a Mentimeter results export; download it "
-            'with Mentimeter\'s "Download results" (.xlsx), or choose the right poll tool'
+            _(
+                "no '{sheet}' sheet, so this is not a Mentimeter results export; download it "
+                'with Mentimeter\'s "Download results" (.xlsx), or choose the right poll tool'
+            ).format(sheet=_VOTERS)
         )
     found = [voters.text(_VOTERS_HEADER_ROW, c) for c in (1, 2, 3)]
     if found[0] not in ("Date", "Date (UTC)") or found[1:3] != ["Session", "Voter"]:
         raise book.fail(
-            f"expected the header Date | Session | Voter, found {' | '.join(found)}; "
-            "this is not a Mentimeter results file this program knows, download it again",
+            _(
+                "expected the header Date | Session | Voter, found {found}; "
+                "this is not a Mentimeter results file this program knows, download it again"
+            ).format(found=" | ".join(found)),
             voters.where(_VOTERS_HEADER_ROW),
         )
     return voters
@@ -178,13 +188,15 @@ class _SessionSheet:
                 self._sheet.where(block.row),
             )
         if kind not in _TYPES:
-            _, row = block.labels["Type"]
+            _value, row = block.labels["Type"]
             raise self._book.fail(
-                f"unknown question type '{kind}' (known: {', '.join(_TYPES)}); "
-                "download the results from Mentimeter again",
+                _(
+                    "unknown question type '{kind}' (known: {kinds}); "
+                    "download the results from Mentimeter again"
+                ).format(kind=kind, kinds=", ".join(_TYPES)),
                 self._sheet.where(row),
             )
-        title, _ = block.labels.get("Question") or block.labels.get("Title") or (None, 0)
+        title, _line = block.labels.get("Question") or block.labels.get("Title") or (None, 0)
         value, row = block.labels.get("Respondents", (None, block.row))
         respondents = whole(
             self._book, value, "number of respondents", self._sheet.where(row), _AGAIN

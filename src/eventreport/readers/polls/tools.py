@@ -21,6 +21,8 @@ from eventreport.readers.sniff import damaged_zip_message
 from eventreport.readers.text import plain
 from eventreport.readers.zipguard import SafeZip
 
+from ...i18n import _
+
 # openpyxl is not made for hostile files: fuzzing (tests/test_fuzz_readers.py) finds damage
 # surfacing as LookupError (an XML declaration naming an unknown encoding), KeyError,
 # IndexError, ValueError and more, when opening and, in read-only mode, while reading rows.
@@ -64,8 +66,12 @@ def tool_problem(tool: str) -> str | None:
     if tool == "auto" or tool in TOOLS:
         return None
     close = difflib.get_close_matches(tool, list(TOOLS), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown poll tool '{tool}'; use auto or one of: {', '.join(TOOLS)}{hint}"
+    said = (
+        _("unknown poll tool '{tool}'; use auto or one of: {tools} (did you mean '{near}'?)")
+        if close
+        else _("unknown poll tool '{tool}'; use auto or one of: {tools}")
+    )
+    return said.format(tool=tool, tools=", ".join(TOOLS), near=close[0] if close else "")
 
 
 def read_xlsx_poll(path: Path, tool: str = "auto", *, session: int | None = None) -> PollExport:
@@ -194,12 +200,21 @@ def _read(book: Book, tool: str, session: int | None) -> PollExport:
         tried.append(f"{name}: {why}")
     if book.names:
         sheets = ", ".join(f"'{s}'" for s in book.names)
-        what = f"this workbook matches no known poll export layout (sheets: {sheets})"
+        said = _(
+            "this workbook matches no known poll export layout (sheets: {sheets}); known tools:"
+            " {tools}. Tried {tried}. Use the tool's own results export, unchanged, or a CSV"
+            " file with the columns question, option, count"
+        )
     else:
-        what = "this CSV file matches no known poll export layout"
+        said = _(
+            "this CSV file matches no known poll export layout; known tools: {tools}. Tried"
+            " {tried}. Use the tool's own results export, unchanged, or a CSV file with the"
+            " columns question, option, count"
+        )
     raise book.fail(
-        f"{what}; known tools: {', '.join(TOOLS)}. Tried {'; '.join(tried)}. Use the tool's "
-        "own results export, unchanged, or a CSV file with the columns question, option, count"
+        said.format(
+            sheets=sheets if book.names else "", tools=", ".join(TOOLS), tried="; ".join(tried)
+        )
     )
 
 
