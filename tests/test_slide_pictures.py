@@ -3,7 +3,12 @@ text as the picture's description, kept in the cache, accessible in HTML and PDF
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +34,13 @@ from pptx.util import Inches
 
 from eventreport import build as building
 from eventreport.build import build
-from eventreport.errors import SourceError
+from eventreport.errors import ReadError, SourceError
+from eventreport.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_OUTPUT
+from eventreport.model import DeckSource
+from eventreport.readers import read_deck
 from eventreport.readers.decks import libreoffice, pictures
+from eventreport.readers.decks.cache import DeckCache
+from eventreport.readers.decks.pictures import SlideDrawer
 from eventreport.render import pdf_tags
 from eventreport.render.pdf import write_pdf
 
@@ -375,3 +385,131 @@ def test_the_cache_key_holds_the_deck_and_the_programs(built: Built) -> None:
     kept = list((built.out.parent / ".cache" / "slides").rglob("*.png"))
     assert len(kept) >= 15  # 5 slides, 3 sizes each
     assert not list((built.out.parent / ".cache").rglob(".partial-*"))
+
+
+# --- Drawing fast: LibreOffice started lean, two decks at once ------------------------------
+
+
+def test_libreoffice_starts_without_its_graphics_self_test(tmp_path: Path) -> None:
+    # A profile that does not say it was last used with this LibreOffice makes it test
+    # its graphics at every start (most of a small deck's drawing time), and write
+    # GraphicsRenderTests.log into the profile.
+    talk = make_talk(tmp_path / "talk.pptx")
+    with libreoffice.converted(talk, ".pptx", "pdf", shown_as=talk, what="drawing") as pdf:
+        profile = pdf.parents[1] / "profile" / "user"
+        settings = (profile / "registrymodifications.xcu").read_text(encoding="utf-8")
+        made = {p.name for p in profile.iterdir()}
+    release = re.search(r"\b(\d+)\.(\d+)\.", libreoffice.version())
+    assert release is not None
+    assert f'"ooSetupLastVersion" oor:op="fuse"><value>{release[1]}.{release[2]}<' in settings
+    assert "GraphicsRenderTests.log" not in made
+
+
+def test_the_version_read_from_the_installation_is_what_libreoffice_says() -> None:
+    command = libreoffice.program()
+    assert command is not None
+    found = libreoffice._installed_version(Path(command).resolve().parent)
+    assert found is not None
+    assert found == libreoffice._asked_version(command)
+
+
+def test_libreoffice_runs_under_its_limits() -> None:
+    code = (
+        "import resource as r;"
+        " print(*(r.getrlimit(k)[0] for k in (r.RLIMIT_AS, r.RLIMIT_FSIZE, r.RLIMIT_CORE)))"
+    )
+    done = subprocess.run(
+        [*libreoffice._limits(), sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == [str(LIBREOFFICE_MEMORY), str(LIBREOFFICE_OUTPUT), "0"]
+
+
+def _source(path: Path) -> DeckSource:
+    return DeckSource(
+        id=path.parent.name, path=path, title="Dia's", include_hidden=False, notes=False,
+        download=False,
+    )  # fmt: skip
+
+
+def _titled(path: Path, titles: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prs = Presentation()
+    for title in titles:
+        prs.slides.add_slide(prs.slide_layouts[5]).shapes.title.text = title
+    prs.save(str(path))
+    return path
+
+
+def test_two_decks_are_drawn_at_once_ahead_of_need_and_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[tuple[float, float]] = []
+    real = libreoffice._run
+
+    def noted(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        started = time.monotonic()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            runs.append((started, time.monotonic()))
+
+    monkeypatch.setattr(libreoffice, "_run", noted)
+    paths = [make_talk(tmp_path / "talk.pptx")]
+    paths.append(_titled(tmp_path / "other" / "talk.pptx", ["Eerste", "Tweede", "Derde"]))
+    sources = [_source(p) for p in paths]
+    decks = [read_deck(p) for p in paths]
+    with SlideDrawer(DeckCache(tmp_path / "cache")) as drawer:
+        for source, deck in zip(sources, decks, strict=True):
+            drawer.ahead(source, deck, deck.slides[:2])
+        pairs = list(zip(sources, decks, strict=True))
+        drawn = [drawer.pictures(s, d, d.slides[1::-1]) for s, d in pairs]
+        assert len(runs) == 2  # one LibreOffice run a deck, for both slides
+        again = [drawer.pictures(s, d, d.slides[:1]) for s, d in pairs]
+    assert len(runs) == 2  # nothing drawn again
+    first, second = sorted(runs)
+    assert second[0] < first[1]  # the two decks were drawn at the same time
+    for pictures_asked, deck in zip(drawn, decks, strict=True):
+        # In the order asked for (2, 1), each its own slide.
+        assert [p.number for p in pictures_asked] == [deck.slides[1].number, 1]
+        assert pictures_asked[0].files != pictures_asked[1].files
+    assert [a[0] for a in again] == [d[1] for d in drawn]
+
+
+def test_leaving_the_drawer_stops_what_libreoffice_is_still_drawing(tmp_path: Path) -> None:
+    # 300 slides: LibreOffice draws them for seconds; the drawer is left at once. A
+    # conversion someone else started at the same time is not the drawer's to stop.
+    path = _titled(tmp_path / "long" / "talk.pptx", [f"Dia {n}" for n in range(300)])
+    source, deck = _source(path), read_deck(path)
+    other = _titled(tmp_path / "other" / "talk.pptx", [f"Dia {n}" for n in range(60)])
+    converted: list[int] = []
+
+    def convert_other() -> None:
+        with libreoffice.converted(other, ".pptx", "pdf", shown_as=other, what="x") as pdf:
+            converted.append(len(pdfium.PdfDocument(pdf.read_bytes())))
+
+    with SlideDrawer(DeckCache(tmp_path / "cache")) as drawer:
+        drawer.ahead(source, deck, deck.slides)
+        elsewhere = threading.Thread(target=convert_other)
+        elsewhere.start()
+        waited = time.monotonic()
+        while len(_runs()) < 2 and time.monotonic() - waited < 30:
+            time.sleep(0.05)
+        runs = _runs()
+        assert sorted(owner is drawer for owner in runs.values()) == [False, True]
+        ahead = drawer._ahead[source.id]
+    assert isinstance(ahead.exception(), ReadError)  # stopped, not finished
+    ours = next(process for process, owner in runs.items() if owner is drawer)
+    assert ours.returncode is not None
+    with pytest.raises(ProcessLookupError):  # nothing it started is left either
+        os.killpg(ours.pid, 0)
+    elsewhere.join()
+    assert converted == [60]
+
+
+def _runs() -> dict[subprocess.Popen[bytes], object]:
+    """The LibreOffice runs of this process going on, with their owners."""
+    with libreoffice._RUNNING_LOCK:
+        return dict(libreoffice._RUNNING)

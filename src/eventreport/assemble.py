@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from .cache import Cache
-from .errors import SourceError
+from .errors import ReportError, SourceError
 from .i18n import _
 from .model import (
     Deck,
@@ -32,7 +33,7 @@ from .problems import Problems, block_note
 from .publication import offered_copy
 from .readers import read_deck, read_poll
 from .readers.decks.cache import DeckCache, temporary_cache
-from .readers.decks.pictures import slide_pictures
+from .readers.decks.pictures import SlideDrawer
 from .textutil import human_size
 
 DOWNLOAD_FOLDER = "presentaties"
@@ -47,17 +48,19 @@ class Sources:
     def __init__(
         self,
         event: Event,
-        progress: Callable[[str], None] = lambda _: None,
-        cache: Cache | None = None,
-        files: DeckCache | None = None,
+        progress: Callable[[str], None],
+        cache: Cache | None,
+        files: DeckCache,
+        drawer: SlideDrawer,
     ) -> None:
         self.event = event
         self.progress = progress
         self.cache = cache if cache is not None else Cache(None)
-        self.files = files if files is not None else temporary_cache()
+        self.files = files
+        self.drawer = drawer
         self._decks: dict[str, Deck] = {}
         self._polls: dict[str, PollExport] = {}
-        self._copies: dict[str, OfferedCopy] = {}
+        self._copies: dict[str, OfferedCopy | ReportError] = {}
 
     def deck(self, source: DeckSource) -> Deck:
         def read() -> Deck:
@@ -75,15 +78,23 @@ class Sources:
 
     def copy(self, source: DeckSource) -> OfferedCopy:
         if source.id not in self._copies:
-            copy = self.cache.copy(source, lambda: offered_copy(source, self.files), self.files)
-            left_out = "; ".join(copy.removed) or _("nothing to leave out")
+            try:
+                made = self.cache.copy(source, lambda: offered_copy(source, self.files), self.files)
+            except ReportError as exc:
+                # Made once: the error is raised again wherever the copy is asked for.
+                self._copies[source.id] = exc
+                raise
+            left_out = "; ".join(made.removed) or _("nothing to leave out")
             self.progress(
                 _("publication copy of {file}: left out {what}").format(
                     file=source.path.name, what=left_out
                 )
             )
-            self._copies[source.id] = copy
-        return self._copies[source.id]
+            self._copies[source.id] = made
+        copy = self._copies[source.id]
+        if isinstance(copy, ReportError):
+            raise copy
+        return copy
 
     def poll(self, source: PollSource) -> PollExport:
         def read() -> PollExport:
@@ -111,16 +122,29 @@ def assemble(
     together.
     """
     found = Problems() if problems is None else problems
-    sources = Sources(event, progress, cache, files)
-    for deck in event.decks.values():
-        # Every declared deck is read, so a broken one fails the build even when unused.
-        with found.each(skips=("deck", deck.id)):
-            sources.deck(deck)
-    for poll in _polls_used(event):
-        with found.each(skips=("poll", poll.id)):
-            sources.poll(poll)
-    owners = _deck_owners(event, found)
-    report_sessions = [_session(event, s, sources, owners, found) for s in event.sessions]
+    folder = files if files is not None else temporary_cache()
+    with SlideDrawer(folder) as drawer:
+        sources = Sources(event, progress, cache, folder, drawer)
+        shown = _shown_as_pictures(event)
+        # The decks with slides to draw first: LibreOffice draws them while the rest is read.
+        for deck in sorted(event.decks.values(), key=lambda d: d.id not in shown):
+            # Every declared deck is read, so a broken one fails the build even when unused.
+            with found.each(skips=("deck", deck.id)):
+                read = sources.deck(deck)
+                drawer.ahead(
+                    deck, read, [s for n in shown.get(deck.id, ()) if (s := read.slide(n))]
+                )
+        for poll in _polls_used(event):
+            with found.each(skips=("poll", poll.id)):
+                sources.poll(poll)
+        # While LibreOffice draws: the publication copies, which the sessions take later
+        # (a copy that fails is reported there, at the block that offers it).
+        for deck in _offered(event):
+            if not found.skipped("deck", deck.id):
+                with suppress(ReportError):
+                    sources.copy(deck)
+        owners = _deck_owners(event, found)
+        report_sessions = [_session(event, s, sources, owners, found) for s in event.sessions]
     if problems is None:
         found.raise_if_any()
     downloads = {
@@ -134,6 +158,25 @@ def assemble(
         sections=_sections(report_sessions),
         downloads=tuple(downloads.values()),
     )
+
+
+def _shown_as_pictures(event: Event) -> dict[str, list[int]]:
+    """The slides each deck shows as pictures (```slides``` blocks with `show: image`),
+    in the order first asked for."""
+    shown: dict[str, list[int]] = {}
+    for session in event.sessions:
+        for part in session.parts:
+            if isinstance(part, SlidesInsert) and part.show == "image":
+                numbers = shown.setdefault(part.deck, [])
+                numbers += [n for n in part.slides if n not in numbers]
+    return shown
+
+
+def _offered(event: Event) -> list[DeckSource]:
+    """The decks offered for download: named in a ```download``` block, or marked
+    `download` in event.yaml."""
+    placed = {p.deck for s in event.sessions for p in s.parts if isinstance(p, DownloadInsert)}
+    return [d for d in event.decks.values() if d.download or d.id in placed]
 
 
 def _polls_used(event: Event) -> list[PollSource]:
@@ -258,7 +301,7 @@ def _slides(event: Event, session: Session, insert: SlidesInsert, sources: Sourc
             numbers=", ".join(map(str, insert.slides)), file=source.path.name
         )
     )
-    pictures = slide_pictures(source, deck, chosen, sources.files)
+    pictures = sources.drawer.pictures(source, deck, chosen)
     return SlidesView(deck=source, slides=tuple(chosen), show="image", pictures=pictures)
 
 

@@ -10,14 +10,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import Cache, uptodate
+from .cache import uptodate
 from .errors import display_path
 from .i18n import _
-from .model import Event, Report
 from .textutil import human_size
 from .workspace import PROOFS, event_lock, staging, swap_in
 
 if TYPE_CHECKING:
+    from .cache import Cache
+    from .model import Event, Report
     from .render.engine import PdfEngine
     from .render.rendered import Rendered
 
@@ -98,6 +99,7 @@ def build(
         outputs = _outputs(out_root / slug, slug, {w.path: w.pages for w in record.written})
         seconds = time.perf_counter() - started
         return BuildResult(slug, outputs, seconds, record.warnings, unchanged=True)
+    from .cache import Cache
     from .render.engine import pdf_engine
 
     # The PDF engine starts importing on the other core while the sources are read.
@@ -121,17 +123,19 @@ def _build(
     kept: Cache,
     engine: PdfEngine | None = None,
 ) -> BuildResult:
-    # Imported here, not at the top: a build with nothing to do loads none of them.
-    from .personal.review import review
-    from .proofstate.blocks import session_blocks
-    from .proofstate.rounds import require_approval
+    # Imported here, not at the top: a build with nothing to do loads none of them. The
+    # rest after the reading, which starts LibreOffice drawing slides as early as it can.
     from .reading import read_event
-    from .render.html import render_page
 
     progress(_("reading event.yaml and the session texts"))
     # Every problem in the sources is raised here, all together; nothing is written yet.
     report, env = read_event(event_dir, templates, progress, cache=kept).checked()
     event = report.event
+
+    from .personal.review import review
+    from .proofstate.blocks import session_blocks
+    from .proofstate.rounds import require_approval
+    from .render.html import render_page
 
     # Everything is read and checked; from here on only the model is rendered.
     links: dict[str, Any] = {

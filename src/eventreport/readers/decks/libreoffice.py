@@ -16,13 +16,15 @@ its time is up (limits.py).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
-import resource
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +34,8 @@ from eventreport.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_OUTPUT, LIBREOFFI
 
 # Settings written into each private profile (the org.openoffice.Office.Common schema
 # of LibreOffice 7.4): macro security "very high" and macros off, links to anything
-# outside the document blocked.
+# outside the document blocked. {last} is the version the profile says it was last used
+# with (below).
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -40,8 +43,14 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
+{last}</oor:items>
 """  # noqa: E501  (one setting a line, as LibreOffice writes them)
+# A profile that does not say it was last used with this LibreOffice makes it run its
+# graphics self-test at start (desktop/source/app/app.cxx, runGraphicsRenderTests: about
+# 0.8 s of a 1.2 s conversion here), and headless conversions never record the version,
+# so without this every run, in its fresh profile, would test again.
+_LAST_VERSION = """<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>{version}</value></prop></item>
+"""  # noqa: E501
 _FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
 MISSING = (
     "LibreOffice is not installed on this machine, and it is needed for this; run"
@@ -51,6 +60,10 @@ NO_SANDBOX = (
     "LibreOffice runs on decks from outside only inside a sandbox, and bubblewrap (the"
     " sandbox) is not installed; run `bash scripts/setup.sh` (it installs Debian's"
     " bubblewrap)"
+)
+NO_LIMITS = (
+    "LibreOffice runs on decks from outside only with limits on its memory and output, and"
+    " prlimit (which sets them) is not installed; install Debian's util-linux"
 )
 # What LibreOffice may see of the machine, read-only: its programs, libraries and fonts
 # under /usr, the few files of /etc it reads. Nothing else (no home folder, no /tmp).
@@ -68,11 +81,34 @@ def program() -> str | None:
 
 @functools.cache
 def version() -> str:
-    """LibreOffice's version ("LibreOffice 7.4.7.2 40(Build:2)"); part of every cache key,
-    so a new LibreOffice draws the slides anew."""
+    """LibreOffice's version ("LibreOffice 7.4.7.2 40(Build:2)", what `--version` says);
+    part of every cache key, so a new LibreOffice draws the slides anew. Read from the
+    installation's files, as LibreOffice itself reads it (running it to ask takes a
+    fifth of a second, before every drawing); asked of LibreOffice where those files
+    are not found."""
     command = program()
     if command is None:
         return "none"
+    return _installed_version(Path(command).resolve().parent) or _asked_version(command)
+
+
+def _installed_version(folder: Path) -> str | None:
+    """The version from an installation's program folder: the release from the
+    configuration LibreOffice ships (share/registry/main.xcd: ooSetupVersionAboutBox), the
+    build from program/versionrc."""
+    try:
+        registry = (folder.parent / "share" / "registry" / "main.xcd").read_bytes()
+        build = (folder / "versionrc").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    release = re.search(rb'<prop oor:name="ooSetupVersionAboutBox">\s*<value>([^<]+)<', registry)
+    found = re.search(r"^buildid=(.+)$", build, re.MULTILINE)
+    if release is None or found is None:
+        return None
+    return f"LibreOffice {release[1].decode('ascii', 'replace')} {found[1].strip()}"
+
+
+def _asked_version(command: str) -> str:
     with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
         done = subprocess.run(
             [command, f"-env:UserInstallation={Path(folder).as_uri()}", "--version"],
@@ -100,11 +136,13 @@ def converted(
     sandbox = shutil.which("bwrap")
     if sandbox is None:
         raise ReadError(shown_as, f"{NO_SANDBOX}; or save the deck as .pptx or PDF")
+    if shutil.which("prlimit") is None:
+        raise ReadError(shown_as, f"{NO_LIMITS}; or save the deck as .pptx or PDF")
     with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
         work = Path(folder)
         profile = work / "profile" / "user"
         profile.mkdir(parents=True)
-        (profile / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        (profile / "registrymodifications.xcu").write_text(_profile(), encoding="utf-8")
         copy = work / "in" / f"deck{suffix}"
         copy.parent.mkdir()
         shutil.copyfile(source, copy)
@@ -126,6 +164,14 @@ def converted(
         if code != 0 or not produced:
             raise ReadError(shown_as, _failed(code, errors, what))
         yield produced[0]
+
+
+def _profile() -> str:
+    """The private profile's settings, saying it was last used with this LibreOffice
+    ("7.4", from `version()`) when the version is known."""
+    found = re.search(r"\b(\d+)\.(\d+)\.", version())
+    last = _LAST_VERSION.format(version=f"{found[1]}.{found[2]}") if found else ""
+    return _PROFILE.format(last=last)
 
 
 def _sandboxed(sandbox: str, work: Path) -> list[str]:
@@ -152,16 +198,16 @@ def _run(
 ) -> tuple[int, str]:
     """Run LibreOffice in its own process group; kill the group when time is up."""
     process = subprocess.Popen(
-        arguments,
+        [*_limits(), *arguments],
         cwd=work,
         env=_environment(work),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        # Only resource limits run between fork and exec: no lock is taken there.
-        preexec_fn=_limit_child,
     )
+    with _RUNNING_LOCK:
+        _RUNNING[process] = _OWNER.get()
     try:
         _, errors = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -178,7 +224,36 @@ def _run(
         raise
     finally:
         _kill(process)  # whatever LibreOffice started and left behind
+        with _RUNNING_LOCK:
+            _RUNNING.pop(process, None)
     return process.returncode, errors.decode("utf-8", "replace")
+
+
+# Runs going on now, in any thread, each with the owner it was started for (`owned_by`):
+# `stop` ends an owner's runs when their results are no longer wanted (a build stopped
+# while slides are drawn ahead, readers/decks/pictures.py).
+_RUNNING: dict[subprocess.Popen[bytes], object] = {}
+_RUNNING_LOCK = threading.Lock()
+_OWNER: contextvars.ContextVar[object] = contextvars.ContextVar("libreoffice_owner", default=None)
+
+
+@contextmanager
+def owned_by(owner: object) -> Iterator[None]:
+    """Runs started in this block (in this thread) belong to `owner`."""
+    token = _OWNER.set(owner)
+    try:
+        yield
+    finally:
+        _OWNER.reset(token)
+
+
+def stop(owner: object) -> None:
+    """Kill the runs of `owner` going on, with what they started; each ends in an error
+    in the thread that waits for it."""
+    with _RUNNING_LOCK:
+        running = [process for process, whose in _RUNNING.items() if whose is owner]
+    for process in running:
+        _kill(process)
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
@@ -189,12 +264,18 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def _limit_child() -> None:
-    """In the child, before LibreOffice starts: its address space, the size of any file
-    it writes, no core dump."""
-    resource.setrlimit(resource.RLIMIT_AS, (LIBREOFFICE_MEMORY, LIBREOFFICE_MEMORY))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (LIBREOFFICE_OUTPUT, LIBREOFFICE_OUTPUT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _limits() -> list[str]:
+    """The command that starts what follows it with a cap on its address space, on the
+    size of any file it writes, and no core dump (util-linux's prlimit, on every Debian
+    machine). A command rather than `preexec_fn`: that runs Python between fork and exec,
+    which is unsafe once threads run (LibreOffice is started from worker threads)."""
+    return [
+        shutil.which("prlimit") or "prlimit",  # converted() checked that it is there
+        f"--as={LIBREOFFICE_MEMORY}",
+        f"--fsize={LIBREOFFICE_OUTPUT}",
+        "--core=0",
+        "--",
+    ]
 
 
 def _environment(work: Path) -> dict[str, str]:
