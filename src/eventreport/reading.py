@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING
 
 from .assemble import assemble
 from .cache import Cache
 from .errors import ReportError
-from .house import load_house
 from .manifest import load_event
 from .model import HouseStyle, Report
 from .problems import Problems
 from .readers.decks.cache import DeckCache
-from .render.html import render_page
-from .templating import environment
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 MEDIA = ("screen", "print")
 
@@ -68,10 +67,17 @@ def read_event(
         # event.yaml cannot be read (or is no list of settings): nothing else can be.
         problems.add(exc)
         return Read(None, None, problems)
-    house = problems.attempt(lambda: load_house(templates, event_dir / "templates"), HouseStyle())
     # What LibreOffice and PDFium make of decks is kept as files beside the cache's entries.
     files = DeckCache(cache.folder / "slides") if cache and cache.folder is not None else None
-    report = replace(assemble(event, progress, cache, files, problems), house=house)
+    report = assemble(event, progress, cache, files, problems)
+    # After the decks, not before: the slides LibreOffice draws start as soon as can be
+    # (assemble), and what only the rendering needs is imported while it draws.
+    from .house import load_house
+    from .render.html import render_page
+    from .templating import environment
+
+    house = problems.attempt(lambda: load_house(templates, event_dir / "templates"), HouseStyle())
+    report = replace(report, house=house)
     env = environment(templates, event_dir / "templates")
     if render or len(problems):
         try:

@@ -25,6 +25,7 @@ from pikepdf import Array, Dictionary, Name, Pdf, String
 from eventreport.errors import ReadError
 from eventreport.limits import PDF_TREE_DEPTH
 from eventreport.model import PlacedText
+from eventreport.pdfium_lock import PDFIUM
 from eventreport.publication.cleaned import Cleaned
 
 # Entries of the document catalog that carry no page content: metadata, scripts, forms
@@ -339,20 +340,21 @@ def _names_gone(kid: object, gone: set[tuple[int, int]]) -> bool:
 def _texts(path: Path, data: bytes) -> list[PlacedText]:
     """Every line of text in the copy, and every link address, by page."""
     found: list[PlacedText] = []
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise ReadError(path, _DAMAGED.format(exc)) from None
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_bounded()
-            found += [PlacedText(f"page {index + 1}", line) for line in _lines(text)]
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
+    with PDFIUM:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise ReadError(path, _DAMAGED.format(exc)) from None
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                text = textpage.get_text_bounded()
+                found += [PlacedText(f"page {index + 1}", line) for line in _lines(text)]
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
     with Pdf.open(io.BytesIO(data)) as pdf:
         for number, pdf_page in enumerate(pdf.pages, 1):
             for uri in _uris(pdf_page.obj.get("/Annots")):

@@ -21,6 +21,7 @@ from pypdf.errors import DependencyError, PyPdfError
 from eventreport.errors import ReadError
 from eventreport.limits import DECK_SLIDES
 from eventreport.model import Deck, ListBlock, Paragraph, Slide
+from eventreport.pdfium_lock import PDFIUM
 from eventreport.readers.decks.pdf_chrome import Chrome, Page
 from eventreport.readers.decks.pdf_layout import Measures, is_rtl, page_structure
 from eventreport.readers.decks.pdf_lines import Line, page_lines, pypdf_page_lines
@@ -41,19 +42,20 @@ def read_pdf(
     archive: zipfile.ZipFile | None = None,  # a PDF is never a zip; here for the protocol
 ) -> Deck:
     """Read a PDF deck, one slide per page; `include_hidden` and `notes` have no effect."""
-    document = _open(path)
-    try:
-        if len(document) > DECK_SLIDES:
-            raise ReadError(
-                path,
-                _(
-                    "the PDF has {pages} pages, more than the {most} a deck may"
-                    " have; is it the slides? Ask the speaker for the deck itself"
-                ).format(pages=len(document), most=DECK_SLIDES),
-            )
-        pages = [_page(path, document, index) for index in range(len(document))]
-    finally:
-        document.close()
+    with PDFIUM:
+        document = _open(path)
+        try:
+            if len(document) > DECK_SLIDES:
+                raise ReadError(
+                    path,
+                    _(
+                        "the PDF has {pages} pages, more than the {most} a deck may"
+                        " have; is it the slides? Ask the speaker for the deck itself"
+                    ).format(pages=len(document), most=DECK_SLIDES),
+                )
+            pages = [_page(path, document, index) for index in range(len(document))]
+        finally:
+            document.close()
     if any(is_rtl(lines) for lines, _, _ in pages):
         pages = _right_to_left(path, pages)
     chrome = Chrome(pages)

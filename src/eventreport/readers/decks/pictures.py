@@ -28,7 +28,7 @@ from eventreport.errors import ReadError
 from eventreport.hashing import file_digest
 from eventreport.limits import LIBREOFFICE_SECONDS_PER_SLIDE
 from eventreport.model import Deck, DeckSource, PictureFile, Slide, SlidePicture
-from eventreport.publication.pdf import clean_pdf
+from eventreport.pdfium_lock import PDFIUM
 from eventreport.publication.pptx import clean_pptx
 from eventreport.readers.decks.cache import DeckCache
 from eventreport.readers.decks.convert import CONVERSIONS, as_pptx
@@ -58,13 +58,13 @@ class _Drawn:
 class SlideDrawer:
     """Draws the slides of one build, as fast as the machine allows.
 
-    LibreOffice's part (a PowerPoint deck drawn to PDF) is the slow one, most of it
-    LibreOffice starting. It runs in worker threads, started by `ahead` as soon as a
-    deck is read, so it goes on while the other decks and the polls are read, and two
-    decks are drawn at once. PDFium's part runs in the thread that asks for the pictures,
-    as PDFium must never be used by two threads at once; the sizes of each picture are
-    then compressed in parallel (Pillow lets go of Python's lock while it compresses).
-    Use it as a context manager: leaving it stops what is still drawing.
+    Each deck's slides are drawn in a worker thread, started by `ahead` as soon as the
+    deck is read: LibreOffice (a PowerPoint deck drawn to PDF, the slow part, most of it
+    LibreOffice starting) runs while the other decks and the polls are read, two decks
+    at once. PDFium then draws the pages, under the one lock every use of PDFium in a
+    build takes (pdfium_lock.py), and the sizes of each picture are compressed in
+    parallel (Pillow lets go of Python's lock while it compresses). Use it as a context
+    manager: leaving it stops what is still drawing.
     """
 
     def __init__(self, cache: DeckCache, workers: int = 2) -> None:
@@ -72,8 +72,8 @@ class SlideDrawer:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="eventreport-draw")
         # Compressing has threads of its own, not to wait behind LibreOffice's runs.
         self._compress = ThreadPoolExecutor(workers, thread_name_prefix="eventreport-compress")
-        self._ahead: dict[str, Future[_Prepared]] = {}
-        self._drawn: dict[tuple[str, int], _Drawn] = {}
+        self._ahead: dict[str, Future[dict[int, _Drawn]]] = {}
+        self._drawn: dict[str, dict[int, _Drawn]] = {}
 
     def __enter__(self) -> SlideDrawer:
         return self
@@ -89,50 +89,35 @@ class SlideDrawer:
 
     def ahead(self, source: DeckSource, deck: Deck, slides: Sequence[Slide]) -> None:
         """Start drawing `slides` of `deck` (every slide some session will show as a
-        picture) now; `pictures` takes them when it is asked for them. A PDF deck is
-        drawn when asked: PDFium is quick, and may not run beside the reading."""
-        if deck.format != "pdf" and slides and source.id not in self._ahead:
-            self._ahead[source.id] = self._pool.submit(self._prepare_ahead, source, deck, slides)
-
-    def _prepare_ahead(self, source: DeckSource, deck: Deck, slides: Sequence[Slide]) -> _Prepared:
-        with owned_by(self):  # what leaving the drawer stops
-            return _prepare(source, deck, slides, self.cache)
+        picture) now; `pictures` takes them when it is asked for them."""
+        if slides and source.id not in self._ahead:
+            self._ahead[source.id] = self._pool.submit(self._draw_all, source, deck, slides)
 
     def pictures(
         self, source: DeckSource, deck: Deck, slides: Sequence[Slide]
     ) -> tuple[SlidePicture, ...]:
         """`slides` of `deck` (read from `source`) as pictures, drawn now or kept from
         before."""
-        wanted = [s for s in slides if (source.id, s.number) not in self._drawn]
-        if wanted:
-            ahead = self._ahead.get(source.id)
-            prepared = ahead.result() if ahead is not None else None
-            if prepared is None or not prepared.covers(wanted):
-                prepared = _prepare(source, deck, wanted, self.cache)
-            self._finish(source, deck, wanted, prepared)
-        return tuple(_picture(source, s.number, self._drawn[source.id, s.number]) for s in slides)
+        drawn = self._drawn.setdefault(source.id, {})
+        if any(s.number not in drawn for s in slides) and source.id in self._ahead:
+            drawn.update(self._ahead[source.id].result())  # its error is raised here
+        missing = [s for s in slides if s.number not in drawn]
+        if missing:
+            drawn.update(self._draw_all(source, deck, missing))
+        return tuple(_picture(source, s.number, drawn[s.number]) for s in slides)
 
-    def _finish(
-        self, source: DeckSource, deck: Deck, slides: Sequence[Slide], prepared: _Prepared
-    ) -> None:
-        """Draw with PDFium what was not kept, compress and keep it."""
-        missing = []
-        for slide in slides:
-            kept = prepared.kept.get(slide.number)
-            if kept is not None:
-                self._drawn[source.id, slide.number] = kept
-            else:
-                missing.append(slide)
-        if not missing:
-            return
-        if prepared.pdf is None:  # a PDF deck: its publication copy is drawn
-            copy = clean_pdf(source.path, title=source.title).data
-            pages = _draw(copy, [(s.page or s.number) - 1 for s in missing], source.path)
-        else:
-            indices = [prepared.places.index(_place(deck, s)) for s in missing]
-            pages = _draw(prepared.pdf, indices, source.path)
+    def _draw_all(
+        self, source: DeckSource, deck: Deck, slides: Sequence[Slide]
+    ) -> dict[int, _Drawn]:
+        """Every slide of `slides`, kept from before or drawn now, by number."""
+        with owned_by(self):  # what leaving the drawer stops
+            key = _key(source, deck)
+            drawn = {slide.number: _kept(self.cache, key, slide.number) for slide in slides}
+            missing = [slide for slide in slides if drawn[slide.number] is None]
+            pages = _pages(source, deck, missing, self.cache) if missing else []
         for slide, page in zip(missing, pages, strict=True):
-            self._drawn[source.id, slide.number] = self._keep(prepared.key, slide.number, page)
+            drawn[slide.number] = self._keep(key, slide.number, page)
+        return {number: found for number, found in drawn.items() if found is not None}
 
     def _keep(self, key: tuple[str, ...], number: int, page: Image.Image) -> _Drawn:
         """Save the slide in every size into the cache, the sizes side by side."""
@@ -152,46 +137,35 @@ class SlideDrawer:
         return _Drawn(files, page.height)
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """What a worker thread made of a deck's slides before PDFium draws them."""
-
-    key: tuple[str, ...]
-    """The cache key of the deck's pictures (without slide and size)."""
-    kept: dict[int, _Drawn | None]
-    """Each slide asked for: its pictures from the cache, or None."""
-    places: list[int]
-    """The places in the publication copy (1-based) of the slides not kept, in order:
-    `pdf` holds one page for each."""
-    pdf: bytes | None
-    """LibreOffice's drawing of those slides; None for a PDF deck or when all were kept."""
-
-    def covers(self, slides: Sequence[Slide]) -> bool:
-        return all(s.number in self.kept for s in slides)
-
-
-def _prepare(
-    source: DeckSource, deck: Deck, slides: Sequence[Slide], cache: DeckCache
-) -> _Prepared:
-    """The cache key and what the cache keeps of `slides`; the rest drawn to PDF by
-    LibreOffice (a PowerPoint deck). Safe to run in a worker thread: no PDFium here."""
+def _key(source: DeckSource, deck: Deck) -> tuple[str, ...]:
+    """The cache key of the deck's pictures (without slide and size): the deck's bytes,
+    what of it is shown, the sizes and the programs that draw."""
     digest = file_digest(source.path)
     setting = "hidden" if source.include_hidden else "visible"
     renderer = f"pdfium {pdfium.PDFIUM_INFO.version}"
     if deck.format != "pdf":
         renderer += f"; {version()}"
-    key = (digest, setting, renderer, _DRAWING, str(PRINT_WIDTH), *map(str, WEB_WIDTHS))
-    kept = {slide.number: _kept(cache, key, slide.number) for slide in slides}
-    missing = [slide for slide in slides if kept[slide.number] is None]
-    if deck.format == "pdf" or not missing:
-        return _Prepared(key, kept, [], None)
-    # The range comes out in slide order, whatever order the slides were asked in.
-    places = sorted({_place(deck, slide) for slide in missing})
+    return (digest, setting, renderer, _DRAWING, str(PRINT_WIDTH), *map(str, WEB_WIDTHS))
+
+
+def _pages(
+    source: DeckSource, deck: Deck, slides: Sequence[Slide], cache: DeckCache
+) -> list[Image.Image]:
+    """The slides drawn at print size, from the publication copy, in the order given."""
+    if deck.format == "pdf":
+        from eventreport.publication.pdf import clean_pdf  # pikepdf: for PDF decks only
+
+        copy = clean_pdf(source.path, title=source.title).data
+        return _draw(copy, [(slide.page or slide.number) - 1 for slide in slides], source.path)
+    # LibreOffice draws the range in slide order, whatever order it was asked in.
+    places = sorted({_place(deck, slide) for slide in slides})
     conversion = CONVERSIONS.get(deck.converted or "")
     if conversion is None:
-        return _Prepared(key, kept, places, _draw_pptx(source, source.path, places))
-    with as_pptx(source.path, conversion, cache) as pptx:
-        return _Prepared(key, kept, places, _draw_pptx(source, pptx, places))
+        pdf = _draw_pptx(source, source.path, places)
+    else:
+        with as_pptx(source.path, conversion, cache) as pptx:
+            pdf = _draw_pptx(source, pptx, places)
+    return _draw(pdf, [places.index(_place(deck, slide)) for slide in slides], source.path)
 
 
 def _place(deck: Deck, slide: Slide) -> int:
@@ -223,31 +197,38 @@ def _draw_pptx(source: DeckSource, pptx: Path, places: list[int]) -> bytes:
 
 def _draw(pdf: bytes, indices: list[int], path: Path) -> list[Image.Image]:
     """Pages of a PDF (0-based `indices`) drawn PRINT_WIDTH pixels wide."""
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
+    with PDFIUM:  # and everything PDFium made is closed before the lock is let go
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except pdfium.PdfiumError as exc:
+            raise ReadError(
+                path, f"the slides could not be drawn ({exc}); get the file again"
+            ) from None
+        try:
+            return [_drawn_page(document, index, path) for index in indices]
+        finally:
+            document.close()
+
+
+def _drawn_page(document: pdfium.PdfDocument, index: int, path: Path) -> Image.Image:
+    if not 0 <= index < len(document):
         raise ReadError(
-            path, f"the slides could not be drawn ({exc}); get the file again"
-        ) from None
+            path,
+            f"the slide could not be drawn (page {index + 1} of {len(document)} is"
+            " missing from the drawing); save the deck again",
+        )
+    page = document[index]
     try:
-        pages = []
-        for index in indices:
-            if not 0 <= index < len(document):
-                raise ReadError(
-                    path,
-                    f"the slide could not be drawn (page {index + 1} of {len(document)} is"
-                    " missing from the drawing); save the deck again",
-                )
-            page = document[index]
-            try:
-                scale = PRINT_WIDTH / page.get_width()
-                bitmap = page.render(scale=scale, draw_annots=False, may_draw_forms=False)
-                pages.append(bitmap.to_pil().convert("RGB"))
-            finally:
-                page.close()
-        return pages
+        bitmap = page.render(
+            scale=PRINT_WIDTH / page.get_width(), draw_annots=False, may_draw_forms=False
+        )
+        try:
+            drawn: Image.Image = bitmap.to_pil().convert("RGB")  # a copy: none of PDFium's memory
+            return drawn
+        finally:
+            bitmap.close()
     finally:
-        document.close()
+        page.close()
 
 
 def _kept(cache: DeckCache, key: tuple[str, ...], number: int) -> _Drawn | None:
