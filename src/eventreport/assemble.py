@@ -128,12 +128,15 @@ def assemble(
         shown = _shown_as_pictures(event)
         # The decks with slides to draw first: LibreOffice draws them while the rest is read.
         for deck in sorted(event.decks.values(), key=lambda d: d.id not in shown):
+            if deck.id not in shown:
+                drawer.start()
             # Every declared deck is read, so a broken one fails the build even when unused.
             with found.each(skips=("deck", deck.id)):
                 read = sources.deck(deck)
                 drawer.ahead(
                     deck, read, [s for n in shown.get(deck.id, ()) if (s := read.slide(n))]
                 )
+        drawer.start()
         for poll in _polls_used(event):
             with found.each(skips=("poll", poll.id)):
                 sources.poll(poll)

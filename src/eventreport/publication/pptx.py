@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -82,11 +83,17 @@ def clean_pptx(
     notes: bool = False,
     archive: zipfile.ZipFile | None = None,
     into: Path | None = None,
+    drawn: Collection[int] | None = None,
 ) -> Cleaned:
     """The publication copy of the deck at `path`, titled `title`: in `into` when given
-    (a file written part by part, so a video is never held whole), else in `data`."""
+    (a file written part by part, so a video is never held whole), else in `data`.
+
+    `drawn` makes the copy LibreOffice draws slides from (readers/decks/pictures.py): the
+    slides at those places in the copy (from 1) are the visible ones, every other slide
+    of the copy is hidden, so that a drawing that leaves out hidden slides draws those
+    and no others, with the numbers the slides have in the copy."""
     with SafeZip(path, archive=archive) as safe:
-        copy = _Copy(Package(safe), title, include_hidden, notes)
+        copy = _Copy(Package(safe), title, include_hidden, notes, drawn)
         if into is None:
             return copy.make()
         with into.open("wb") as out:
@@ -96,11 +103,19 @@ def clean_pptx(
 class _Copy:
     """One deck being trimmed to its publication copy."""
 
-    def __init__(self, package: Package, title: str, include_hidden: bool, notes: bool) -> None:
+    def __init__(
+        self,
+        package: Package,
+        title: str,
+        include_hidden: bool,
+        notes: bool,
+        drawn: Collection[int] | None = None,
+    ) -> None:
         self.package = package
         self.title = title
         self.include_hidden = include_hidden
         self.notes = notes
+        self.drawn = drawn
         self.result = Cleaned()
         self.places: dict[str, str] = {}
 
@@ -152,8 +167,13 @@ class _Copy:
                 hidden.append(number)
                 gone_ids.add(entry.get("id", ""))
                 self.package.drop(main, link.id)
-            else:
-                self.places[link.target] = f"slide {number}"
+                continue
+            self.places[link.target] = f"slide {number}"
+            if self.drawn is not None:
+                if len(self.places) in self.drawn:
+                    root.attrib.pop("show", None)
+                else:
+                    root.set("show", "0")
         if hidden:
             numbers = ", ".join(map(str, hidden))
             self.result.removed.append(f"hidden slides ({numbers})")

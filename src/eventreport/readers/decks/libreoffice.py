@@ -1,8 +1,9 @@
 """LibreOffice, run on a deck from outside without trusting it.
 
-Each run gets a private folder holding a copy of the deck, its output and a fresh user
-profile, so nothing of the machine's own LibreOffice set-up is used or changed, two runs
-never share state, and the deck's original path is never handed over. LibreOffice runs
+Each run gets a private folder holding a copy of the deck (or of several decks of one
+event, `converted_each`), its output and a fresh user profile, so nothing of the
+machine's own LibreOffice set-up is used or changed, two runs never share state, and no
+deck's original path is handed over. LibreOffice runs
 inside a bubblewrap sandbox (Debian's `bubblewrap`): no network, and of the file system
 only the programs and fonts (/usr, a few files of /etc, read-only) and that private
 folder. A deck can link pictures from an address or another file, and LibreOffice
@@ -25,7 +26,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,40 +131,83 @@ def converted(
     file that lasts as long as the block. Errors name `shown_as` and say `what` was being
     done ("converting it to PowerPoint"); `seconds` adds to the time limit for work that
     grows with the deck (slides drawn)."""
-    command = program()
-    if command is None:
-        raise ReadError(shown_as, f"{MISSING}; or save the deck as .pptx or PDF")
-    sandbox = shutil.which("bwrap")
-    if sandbox is None:
-        raise ReadError(shown_as, f"{NO_SANDBOX}; or save the deck as .pptx or PDF")
-    if shutil.which("prlimit") is None:
-        raise ReadError(shown_as, f"{NO_LIMITS}; or save the deck as .pptx or PDF")
+    with converted_each([(source, shown_as, seconds)], suffix, target, what=what) as made:
+        if isinstance(made[0], ReadError):
+            raise made[0]
+        yield made[0]
+
+
+@contextmanager
+def converted_each(
+    sources: Sequence[tuple[Path, Path, float]], suffix: str, target: str, *, what: str
+) -> Iterator[list[Path | ReadError]]:
+    """Each deck of `sources` (file, the name errors give it, seconds its time limit
+    grows by) converted as `converted` does, in one LibreOffice run: LibreOffice takes a
+    third of a second to start and a tenth to convert a small deck. Each result is the
+    converted file, lasting as long as the block, or the error naming that deck. A deck
+    that stops LibreOffice (it crashes, or its time is up) gets the error, and the decks
+    after it, which LibreOffice had not reached, are converted in another run."""
+    problem = _cannot_run()
+    if problem is not None:
+        yield [ReadError(shown_as, problem) for _, shown_as, _ in sources]
+        return
     with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
         work = Path(folder)
         profile = work / "profile" / "user"
         profile.mkdir(parents=True)
         (profile / "registrymodifications.xcu").write_text(_profile(), encoding="utf-8")
-        copy = work / "in" / f"deck{suffix}"
-        copy.parent.mkdir()
-        shutil.copyfile(source, copy)
-        out = work / "out"
-        arguments = [
-            *_sandboxed(sandbox, work),
-            command,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            *_FLAGS,
-            "--convert-to",
-            target,
-            "--outdir",
-            str(out),
-            str(copy),
-        ]
-        limit = LIBREOFFICE_SECONDS + seconds
-        code, errors = _run(arguments, work, limit, shown_as, what)
-        produced = sorted(out.glob("deck.*")) if out.is_dir() else []
-        if code != 0 or not produced:
-            raise ReadError(shown_as, _failed(code, errors, what))
-        yield produced[0]
+        (work / "in").mkdir()
+        copies = [work / "in" / f"deck-{index}{suffix}" for index in range(len(sources))]
+        for copy, (source, _, _) in zip(copies, sources, strict=True):
+            shutil.copyfile(source, copy)
+        made: list[Path | ReadError] = []
+        together = True
+        while len(made) < len(sources):
+            # After a run that failed, one deck a run: whose the failure is is then clear.
+            batch = list(range(len(made), len(sources) if together else len(made) + 1))
+            out = work / f"out-{len(made)}"
+            limit = LIBREOFFICE_SECONDS + sum(sources[index][2] for index in batch)
+            command = _command(work, target, out, [copies[index] for index in batch])
+            code, errors = _run(command, work, limit)
+            results = [out / f"deck-{index}.{target.split(':')[0]}" for index in batch]
+            done = next((k for k, r in enumerate(results) if not r.is_file()), len(results))
+            if code != 0 and len(batch) > 1:
+                # Stopped in the middle: the last file it wrote may be cut short.
+                made += results[: max(done - 1, 0)]
+                together = False
+                continue
+            if code != 0:  # one deck, and its run failed: what it wrote is not trusted
+                done = 0
+            made += results[:done]
+            if done < len(batch):  # not made: this deck's error
+                made.append(ReadError(sources[batch[done]][1], _failed(code, errors, what, limit)))
+        yield made
+
+
+def _cannot_run() -> str | None:
+    """Why LibreOffice cannot be run on a deck from outside here, or None."""
+    if program() is None:
+        return f"{MISSING}; or save the deck as .pptx or PDF"
+    if shutil.which("bwrap") is None:
+        return f"{NO_SANDBOX}; or save the deck as .pptx or PDF"
+    if shutil.which("prlimit") is None:
+        return f"{NO_LIMITS}; or save the deck as .pptx or PDF"
+    return None
+
+
+def _command(work: Path, target: str, out: Path, decks: list[Path]) -> list[str]:
+    """LibreOffice in its sandbox, converting `decks` to `target` into `out`."""
+    return [
+        *_sandboxed(shutil.which("bwrap") or "bwrap", work),
+        program() or "soffice",
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        *_FLAGS,
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        *map(str, decks),
+    ]
 
 
 def _profile() -> str:
@@ -193,10 +237,13 @@ def _sandboxed(sandbox: str, work: Path) -> list[str]:
     ]
 
 
-def _run(
-    arguments: list[str], work: Path, limit: float, shown_as: Path, what: str
-) -> tuple[int, str]:
-    """Run LibreOffice in its own process group; kill the group when time is up."""
+# What `_run` gives as the code of a run whose time was up.
+TIMED_OUT = -1000
+
+
+def _run(arguments: list[str], work: Path, limit: float) -> tuple[int, str]:
+    """Run LibreOffice in its own process group; kill the group when time is up. Gives
+    its exit code (TIMED_OUT when its time was up) and what it wrote to stderr."""
     process = subprocess.Popen(
         [*_limits(), *arguments],
         cwd=work,
@@ -211,19 +258,9 @@ def _run(
     try:
         _, errors = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
-        _kill(process)
-        raise ReadError(
-            shown_as,
-            f"LibreOffice did not finish {what} within {limit:.0f} s, and was stopped; the"
-            " file may be damaged, or far larger than a presentation needs. Open it in"
-            " PowerPoint, Keynote or LibreOffice and save it again as .pptx, or ask the"
-            " speaker for the file again",
-        ) from None
-    except BaseException:
-        _kill(process)
-        raise
+        return TIMED_OUT, ""
     finally:
-        _kill(process)  # whatever LibreOffice started and left behind
+        _kill(process)  # whatever LibreOffice started and left behind (or all, if stopped)
         with _RUNNING_LOCK:
             _RUNNING.pop(process, None)
     return process.returncode, errors.decode("utf-8", "replace")
@@ -285,8 +322,15 @@ def _environment(work: Path) -> dict[str, str]:
     return {**keep, "HOME": str(work), "TMPDIR": str(work), "SAL_USE_VCLPLUGIN": "svp"}
 
 
-def _failed(code: int, errors: str, what: str) -> str:
+def _failed(code: int, errors: str, what: str, limit: float) -> str:
     """What to say when LibreOffice ended without output."""
+    if code == TIMED_OUT:
+        return (
+            f"LibreOffice did not finish {what} within {limit:.0f} s, and was stopped; the"
+            " file may be damaged, or far larger than a presentation needs. Open it in"
+            " PowerPoint, Keynote or LibreOffice and save it again as .pptx, or ask the"
+            " speaker for the file again"
+        )
     if "bwrap:" in errors:
         detail = next(line for line in errors.splitlines() if "bwrap:" in line)
         return (

@@ -18,6 +18,7 @@ import json
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from eventreport.pdfium_lock import PDFIUM
 from eventreport.publication.pptx import clean_pptx
 from eventreport.readers.decks.cache import DeckCache
 from eventreport.readers.decks.convert import CONVERSIONS, as_pptx
-from eventreport.readers.decks.libreoffice import converted, owned_by, stop, version
+from eventreport.readers.decks.libreoffice import converted_each, owned_by, stop, version
 
 PRINT_WIDTH = 1920
 """Pixels across the largest picture: 300 dpi over the PDF's 16 cm text column."""
@@ -58,20 +59,21 @@ class _Drawn:
 class SlideDrawer:
     """Draws the slides of one build, as fast as the machine allows.
 
-    Each deck's slides are drawn in a worker thread, started by `ahead` as soon as the
-    deck is read: LibreOffice (a PowerPoint deck drawn to PDF, the slow part, most of it
-    LibreOffice starting) runs while the other decks and the polls are read, two decks
-    at once. PDFium then draws the pages, under the one lock every use of PDFium in a
-    build takes (pdfium_lock.py), and the sizes of each picture are compressed in
-    parallel (Pillow lets go of Python's lock while it compresses). Use it as a context
-    manager: leaving it stops what is still drawing.
+    The decks some session shows slides of are named with `ahead` as they are read, and
+    `start` draws them all in a worker thread while the rest of the sources is read. All
+    PowerPoint decks go to LibreOffice in one run (it takes a third of a second to start
+    and a tenth to draw a few slides): each as a drawing copy, its publication copy with
+    every slide hidden but those asked for. PDFium then draws the pages, under the one
+    lock every use of PDFium in a build takes (pdfium_lock.py), and the sizes of each
+    picture are compressed in parallel (Pillow lets go of Python's lock while it
+    compresses). Use it as a context manager: leaving it stops what is still drawing.
     """
 
     def __init__(self, cache: DeckCache, workers: int = 2) -> None:
         self.cache = cache
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="eventreport-draw")
-        # Compressing has threads of its own, not to wait behind LibreOffice's runs.
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="eventreport-draw")
         self._compress = ThreadPoolExecutor(workers, thread_name_prefix="eventreport-compress")
+        self._waiting: list[_Request] = []
         self._ahead: dict[str, Future[dict[int, _Drawn]]] = {}
         self._drawn: dict[str, dict[int, _Drawn]] = {}
 
@@ -88,10 +90,18 @@ class SlideDrawer:
         self._compress.shutdown(wait=True)
 
     def ahead(self, source: DeckSource, deck: Deck, slides: Sequence[Slide]) -> None:
-        """Start drawing `slides` of `deck` (every slide some session will show as a
-        picture) now; `pictures` takes them when it is asked for them."""
+        """Name `slides` of `deck` (every slide some session will show as a picture) to
+        be drawn by the next `start`; `pictures` takes them when it is asked for them."""
         if slides and source.id not in self._ahead:
-            self._ahead[source.id] = self._pool.submit(self._draw_all, source, deck, slides)
+            request = _Request(source, deck, tuple(slides), Future())
+            self._ahead[source.id] = request.future
+            self._waiting.append(request)
+
+    def start(self) -> None:
+        """Start drawing what `ahead` named since the last start."""
+        if self._waiting:
+            self._pool.submit(self._draw, self._waiting)
+            self._waiting = []
 
     def pictures(
         self, source: DeckSource, deck: Deck, slides: Sequence[Slide]
@@ -100,24 +110,45 @@ class SlideDrawer:
         before."""
         drawn = self._drawn.setdefault(source.id, {})
         if any(s.number not in drawn for s in slides) and source.id in self._ahead:
+            self.start()
             drawn.update(self._ahead[source.id].result())  # its error is raised here
         missing = [s for s in slides if s.number not in drawn]
         if missing:
-            drawn.update(self._draw_all(source, deck, missing))
+            request = _Request(source, deck, tuple(missing), Future())
+            self._draw([request])
+            drawn.update(request.future.result())
         return tuple(_picture(source, s.number, drawn[s.number]) for s in slides)
 
-    def _draw_all(
-        self, source: DeckSource, deck: Deck, slides: Sequence[Slide]
-    ) -> dict[int, _Drawn]:
-        """Every slide of `slides`, kept from before or drawn now, by number."""
-        with owned_by(self):  # what leaving the drawer stops
-            key = _key(source, deck)
-            drawn = {slide.number: _kept(self.cache, key, slide.number) for slide in slides}
-            missing = [slide for slide in slides if drawn[slide.number] is None]
-            pages = _pages(source, deck, missing, self.cache) if missing else []
-        for slide, page in zip(missing, pages, strict=True):
-            drawn[slide.number] = self._keep(key, slide.number, page)
-        return {number: found for number, found in drawn.items() if found is not None}
+    def _draw(self, requests: list[_Request]) -> None:
+        """Draw what `requests` ask for (or take it from the cache); each request's future
+        gets its pictures by slide number, or the error of its deck."""
+        live = [r for r in requests if r.future.set_running_or_notify_cancel()]
+        try:
+            with owned_by(self):  # what leaving the drawer stops
+                keys = [_key(r.source, r.deck) for r in live]
+                kept = [
+                    {s.number: _kept(self.cache, key, s.number) for s in r.slides}
+                    for r, key in zip(live, keys, strict=True)
+                ]
+                missing = [
+                    [s for s in r.slides if found[s.number] is None]
+                    for r, found in zip(live, kept, strict=True)
+                ]
+                pages = _pages(live, missing, self.cache)
+            for request, key, found, slides, drawn in zip(
+                live, keys, kept, missing, pages, strict=True
+            ):
+                if isinstance(drawn, ReadError):
+                    request.future.set_exception(drawn)
+                    continue
+                result = {number: d for number, d in found.items() if d is not None}
+                for slide, page in zip(slides, drawn, strict=True):
+                    result[slide.number] = self._keep(key, slide.number, page)
+                request.future.set_result(result)
+        except BaseException as exc:  # a full disk, a stopped build: every deck says so
+            for request in live:
+                if not request.future.done():
+                    request.future.set_exception(exc)
 
     def _keep(self, key: tuple[str, ...], number: int, page: Image.Image) -> _Drawn:
         """Save the slide in every size into the cache, the sizes side by side."""
@@ -137,6 +168,16 @@ class SlideDrawer:
         return _Drawn(files, page.height)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """Slides of one deck to draw, and where their pictures go."""
+
+    source: DeckSource
+    deck: Deck
+    slides: tuple[Slide, ...]
+    future: Future[dict[int, _Drawn]]
+
+
 def _key(source: DeckSource, deck: Deck) -> tuple[str, ...]:
     """The cache key of the deck's pictures (without slide and size): the deck's bytes,
     what of it is shown, the sizes and the programs that draw."""
@@ -148,24 +189,81 @@ def _key(source: DeckSource, deck: Deck) -> tuple[str, ...]:
     return (digest, setting, renderer, _DRAWING, str(PRINT_WIDTH), *map(str, WEB_WIDTHS))
 
 
-def _pages(
-    source: DeckSource, deck: Deck, slides: Sequence[Slide], cache: DeckCache
-) -> list[Image.Image]:
-    """The slides drawn at print size, from the publication copy, in the order given."""
-    if deck.format == "pdf":
-        from eventreport.publication.pdf import clean_pdf  # pikepdf: for PDF decks only
+# LibreOffice draws the slides a drawing copy leaves visible, and no others.
+_TARGET = "pdf:impress_pdf_Export:" + json.dumps(
+    {
+        "ExportHiddenSlides": {"type": "boolean", "value": "false"},
+        "ExportNotesPages": {"type": "boolean", "value": "false"},
+    },
+    separators=(",", ":"),
+)
 
-        copy = clean_pdf(source.path, title=source.title).data
-        return _draw(copy, [(slide.page or slide.number) - 1 for slide in slides], source.path)
-    # LibreOffice draws the range in slide order, whatever order it was asked in.
-    places = sorted({_place(deck, slide) for slide in slides})
-    conversion = CONVERSIONS.get(deck.converted or "")
-    if conversion is None:
-        pdf = _draw_pptx(source, source.path, places)
-    else:
-        with as_pptx(source.path, conversion, cache) as pptx:
-            pdf = _draw_pptx(source, pptx, places)
-    return _draw(pdf, [places.index(_place(deck, slide)) for slide in slides], source.path)
+
+def _pages(
+    requests: Sequence[_Request], missing: Sequence[Sequence[Slide]], cache: DeckCache
+) -> list[list[Image.Image] | ReadError]:
+    """For each request, its `missing` slides drawn at print size from the publication
+    copy, in that order, or the error of its deck. The PowerPoint decks' slides are drawn
+    by LibreOffice in one run."""
+    results: list[list[Image.Image] | ReadError] = [[] for _ in requests]
+    drawing: list[tuple[int, Path, list[int]]] = []  # request, drawing copy, its places
+    with tempfile.TemporaryDirectory(prefix="eventreport-copy-") as folder, ExitStack() as kept:
+        for index, (request, slides) in enumerate(zip(requests, missing, strict=True)):
+            source = request.source
+            try:
+                if not slides:
+                    continue
+                if request.deck.format == "pdf":
+                    results[index] = _pdf_pages(source, slides)
+                    continue
+                places = sorted({_place(request.deck, slide) for slide in slides})
+                pptx = source.path
+                conversion = CONVERSIONS.get(request.deck.converted or "")
+                if conversion is not None:
+                    pptx = kept.enter_context(as_pptx(source.path, conversion, cache))
+                copy = Path(folder) / f"{index}.pptx"
+                clean_pptx(
+                    pptx, title=source.title, include_hidden=source.include_hidden,
+                    into=copy, drawn=places,
+                )  # fmt: skip
+                drawing.append((index, copy, places))
+            except ReadError as exc:
+                results[index] = exc
+        if drawing:
+            _draw_copies(requests, missing, drawing, results)
+    return results
+
+
+def _draw_copies(
+    requests: Sequence[_Request],
+    missing: Sequence[Sequence[Slide]],
+    drawing: list[tuple[int, Path, list[int]]],
+    results: list[list[Image.Image] | ReadError],
+) -> None:
+    """The drawing copies of `drawing` (request, copy, the places it shows) drawn by
+    LibreOffice in one run, then by PDFium, into `results`."""
+    decks = [
+        (copy, requests[index].source.path, LIBREOFFICE_SECONDS_PER_SLIDE * len(places))
+        for index, copy, places in drawing
+    ]
+    with converted_each(decks, ".pptx", _TARGET, what="drawing the slides as pictures") as made:
+        for (index, _, places), pdf in zip(drawing, made, strict=True):
+            request = requests[index]
+            try:
+                if isinstance(pdf, ReadError):
+                    raise pdf
+                pages = [places.index(_place(request.deck, s)) for s in missing[index]]
+                results[index] = _draw_pages(pdf.read_bytes(), pages, request.source.path)
+            except ReadError as exc:
+                results[index] = exc
+
+
+def _pdf_pages(source: DeckSource, slides: Sequence[Slide]) -> list[Image.Image]:
+    """A PDF deck's pages, drawn from its publication copy."""
+    from eventreport.publication.pdf import clean_pdf  # pikepdf: for PDF decks only
+
+    copy = clean_pdf(source.path, title=source.title).data
+    return _draw_pages(copy, [(slide.page or slide.number) - 1 for slide in slides], source.path)
 
 
 def _place(deck: Deck, slide: Slide) -> int:
@@ -174,28 +272,7 @@ def _place(deck: Deck, slide: Slide) -> int:
     return deck.slides.index(slide) + 1
 
 
-def _draw_pptx(source: DeckSource, pptx: Path, places: list[int]) -> bytes:
-    """The slides at `places` (in order) of the publication copy of `pptx`, drawn to PDF
-    by LibreOffice: a page each."""
-    options = {
-        "PageRange": {"type": "string", "value": ",".join(map(str, places))},
-        # The copy holds hidden slides only where the deck asks for them.
-        "ExportHiddenSlides": {"type": "boolean", "value": "true"},
-        "ExportNotesPages": {"type": "boolean", "value": "false"},
-    }
-    target = "pdf:impress_pdf_Export:" + json.dumps(options, separators=(",", ":"))
-    with tempfile.TemporaryDirectory(prefix="eventreport-copy-") as folder:
-        deck = Path(folder) / "copy.pptx"
-        clean_pptx(pptx, title=source.title, include_hidden=source.include_hidden, into=deck)
-        what = "drawing the slides as pictures"
-        seconds = LIBREOFFICE_SECONDS_PER_SLIDE * len(places)
-        with converted(
-            deck, ".pptx", target, shown_as=source.path, what=what, seconds=seconds
-        ) as pdf:
-            return pdf.read_bytes()
-
-
-def _draw(pdf: bytes, indices: list[int], path: Path) -> list[Image.Image]:
+def _draw_pages(pdf: bytes, indices: list[int], path: Path) -> list[Image.Image]:
     """Pages of a PDF (0-based `indices`) drawn PRINT_WIDTH pixels wide."""
     with PDFIUM:  # and everything PDFium made is closed before the lock is let go
         try:
