@@ -112,6 +112,7 @@ def assemble(
     cache: Cache | None = None,
     files: DeckCache | None = None,
     problems: Problems | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Report:
     """Resolve every insert; a reference to a missing slide or question is a problem here.
 
@@ -119,7 +120,8 @@ def assemble(
     drawn into `files` (or found there): the build's, or a temporary one. Each deck, poll
     export and insert is resolved on its own: with `problems`, every mistake is recorded
     there and what it stops is left out of the Report; without, all of them are raised
-    together.
+    together. `meanwhile` is called once everything is read, before the sessions wait
+    for the slides LibreOffice draws: work that does not need them goes on beside it.
     """
     found = Problems() if problems is None else problems
     folder = files if files is not None else temporary_cache()
@@ -146,6 +148,8 @@ def assemble(
             if not found.skipped("deck", deck.id):
                 with suppress(ReportError):
                     sources.copy(deck)
+        if meanwhile is not None:
+            meanwhile()
         owners = _deck_owners(event, found)
         report_sessions = [_session(event, s, sources, owners, found) for s in event.sessions]
     if problems is None:

@@ -69,16 +69,18 @@ def read_event(
         return Read(None, None, problems)
     # What LibreOffice and PDFium make of decks is kept as files beside the cache's entries.
     files = DeckCache(cache.folder / "slides") if cache and cache.folder is not None else None
-    report = assemble(event, progress, cache, files, problems)
-    # After the decks, not before: the slides LibreOffice draws start as soon as can be
-    # (assemble), and what only the rendering needs is imported while it draws.
-    from .house import load_house
-    from .render.html import render_page
-    from .templating import environment
+    # The house style and the templates after the decks, not before: the slides
+    # LibreOffice draws start as soon as can be, and this is done while it draws.
+    styled: list[tuple[HouseStyle, Environment]] = []
 
-    house = problems.attempt(lambda: load_house(templates, event_dir / "templates"), HouseStyle())
+    def meanwhile() -> None:
+        styled.append(_style(event_dir, templates, problems))
+
+    report = assemble(event, progress, cache, files, problems, meanwhile)
+    house, env = styled[0] if styled else _style(event_dir, templates, problems)
     report = replace(report, house=house)
-    env = environment(templates, event_dir / "templates")
+    from .render.html import render_page
+
     if render or len(problems):
         try:
             for medium in MEDIA:
@@ -88,3 +90,16 @@ def read_event(
             # one that runs until its time limit would take that time twice.
             problems.add(exc)
     return Read(report, env, problems)
+
+
+def _style(event_dir: Path, templates: Path, problems: Problems) -> tuple[HouseStyle, Environment]:
+    """The house style and the templates, with the page's compiled when they are ours."""
+    from .house import load_house
+    from .templating import environment, precompile
+
+    house = problems.attempt(lambda: load_house(templates, event_dir / "templates"), HouseStyle())
+    env = environment(templates, event_dir / "templates")
+    if not (event_dir / "templates").exists():
+        # An event's own templates compile when the page renders, within its time limit.
+        precompile(env, templates)
+    return house, env

@@ -211,6 +211,15 @@ def environment(templates: Path, overrides: Path | None = None) -> Environment:
     return env
 
 
+def precompile(env: Environment, templates: Path) -> None:
+    """Compile the page's templates in `templates` (ours, trusted) ahead of their first
+    use: Jinja keeps them compiled, and compiling is 0.1 s of the first render."""
+    page = [templates / n for n in ("report.html", "base.html", "style.css", "print.css")]
+    for path in [*page, *sorted((templates / "parts").glob("*.html"))]:
+        if path.is_file():
+            env.get_template(path.relative_to(templates).as_posix())
+
+
 def render(env: Environment, name: str, **context: Any) -> str:
     """Render template `name`; a mistake in a template (a house style's included) becomes a
     RenderError naming the template file and line instead of a traceback, and so does one

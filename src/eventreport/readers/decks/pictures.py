@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -69,9 +70,11 @@ class SlideDrawer:
     compresses). Use it as a context manager: leaving it stops what is still drawing.
     """
 
-    def __init__(self, cache: DeckCache, workers: int = 2) -> None:
+    def __init__(self, cache: DeckCache) -> None:
         self.cache = cache
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="eventreport-draw")
+        # One compressing thread a core (four at most: a deck has few slides to draw).
+        workers = min(4, max(2, os.cpu_count() or 2))
         self._compress = ThreadPoolExecutor(workers, thread_name_prefix="eventreport-compress")
         self._waiting: list[_Request] = []
         self._ahead: dict[str, Future[dict[int, _Drawn]]] = {}
@@ -135,25 +138,33 @@ class SlideDrawer:
                     for r, found in zip(live, kept, strict=True)
                 ]
                 pages = _pages(live, missing, self.cache)
-            for request, key, found, slides, drawn in zip(
-                live, keys, kept, missing, pages, strict=True
-            ):
+            # Every size of every slide drawn, compressed side by side.
+            made = [
+                (key, slide.number, page)
+                for key, slides, drawn in zip(keys, missing, pages, strict=True)
+                if not isinstance(drawn, ReadError)
+                for slide, page in zip(slides, drawn, strict=True)
+            ]
+            kept_now = iter(self._keep(made))
+            for request, found, slides, drawn in zip(live, kept, missing, pages, strict=True):
                 if isinstance(drawn, ReadError):
                     request.future.set_exception(drawn)
                     continue
                 result = {number: d for number, d in found.items() if d is not None}
-                for slide, page in zip(slides, drawn, strict=True):
-                    result[slide.number] = self._keep(key, slide.number, page)
+                result.update({slide.number: next(kept_now) for slide in slides})
                 request.future.set_result(result)
         except BaseException as exc:  # a full disk, a stopped build: every deck says so
             for request in live:
                 if not request.future.done():
                     request.future.set_exception(exc)
 
-    def _keep(self, key: tuple[str, ...], number: int, page: Image.Image) -> _Drawn:
-        """Save the slide in every size into the cache, the sizes side by side."""
+    def _keep(self, made: list[tuple[tuple[str, ...], int, Image.Image]]) -> list[_Drawn]:
+        """Save each slide drawn (its cache key, number and print-size picture) in every
+        size into the cache, all sizes of all slides side by side."""
+        widths = (*WEB_WIDTHS, PRINT_WIDTH)
 
-        def save(width: int) -> Path:
+        def save(job: tuple[tuple[str, ...], int, Image.Image, int]) -> Path:
+            key, number, page, width = job
             height = round(page.height * width / page.width)
             sized = (
                 page
@@ -163,9 +174,12 @@ class SlideDrawer:
             suffix, data = _smaller_file(sized)
             return self.cache.put((*key, str(number), str(width)), suffix, data)
 
-        widths = (*WEB_WIDTHS, PRINT_WIDTH)
-        files = tuple(zip(widths, self._compress.map(save, widths), strict=True))
-        return _Drawn(files, page.height)
+        jobs = [(key, number, page, width) for key, number, page in made for width in widths]
+        saved = iter(self._compress.map(save, jobs))
+        return [
+            _Drawn(tuple((width, next(saved)) for width in widths), page.height)
+            for _, _, page in made
+        ]
 
 
 @dataclass(frozen=True)
