@@ -313,3 +313,25 @@ def test_an_odp_zip_bomb_is_refused_before_libreoffice_sees_it(
         read_deck(path)
     assert caught.value.path == path
     assert "zip bomb" in str(caught.value)
+
+
+def test_a_deck_libreoffice_cannot_open_is_the_only_error_of_its_run(
+    tmp_path: Path, pptx: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LibreOffice goes on after a file it cannot open: one run, one error, one result.
+    junk = tmp_path / "junk.pptx"
+    junk.write_bytes(b"not a deck at all" * 100)
+    runs: list[list[str]] = []
+    real = libreoffice._run
+
+    def noted(arguments: list[str], *args: object, **kwargs: object) -> tuple[int, str]:
+        runs.append(arguments)
+        return real(arguments, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(libreoffice, "_run", noted)
+    decks = [(junk, junk, 0.0), (pptx, pptx, 0.0)]
+    with libreoffice.converted_each(decks, ".pptx", "pdf", what="drawing") as made:
+        assert isinstance(made[0], ReadError)
+        assert str(made[0]).startswith(f"{junk}: LibreOffice could not finish drawing")
+        assert isinstance(made[1], Path) and made[1].read_bytes().startswith(b"%PDF")
+    assert len(runs) == 1

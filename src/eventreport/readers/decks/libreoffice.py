@@ -145,8 +145,9 @@ def converted_each(
     grows by) converted as `converted` does, in one LibreOffice run: LibreOffice takes a
     third of a second to start and a tenth to convert a small deck. Each result is the
     converted file, lasting as long as the block, or the error naming that deck. A deck
-    that stops LibreOffice (it crashes, or its time is up) gets the error, and the decks
-    after it, which LibreOffice had not reached, are converted in another run."""
+    LibreOffice cannot open gets the error and the others are made; a deck that stops
+    LibreOffice (it crashes, or its time is up) gets the error, and the decks after it,
+    which LibreOffice had not reached, are converted in another run."""
     problem = _cannot_run()
     if problem is not None:
         yield [ReadError(shown_as, problem) for _, shown_as, _ in sources]
@@ -170,17 +171,19 @@ def converted_each(
             command = _command(work, target, out, [copies[index] for index in batch])
             code, errors = _run(command, work, limit)
             results = [out / f"deck-{index}.{target.split(':')[0]}" for index in batch]
-            done = next((k for k, r in enumerate(results) if not r.is_file()), len(results))
             if code != 0 and len(batch) > 1:
                 # Stopped in the middle: the last file it wrote may be cut short.
+                done = next((k for k, r in enumerate(results) if not r.is_file()), len(results))
                 made += results[: max(done - 1, 0)]
                 together = False
                 continue
-            if code != 0:  # one deck, and its run failed: what it wrote is not trusted
-                done = 0
-            made += results[:done]
-            if done < len(batch):  # not made: this deck's error
-                made.append(ReadError(sources[batch[done]][1], _failed(code, errors, what, limit)))
+            # A run that ended well made what it could; one that failed on its one deck
+            # made nothing to trust. A deck not made is that deck's error.
+            for index, result in zip(batch, results, strict=True):
+                if code == 0 and result.is_file():
+                    made.append(result)
+                else:
+                    made.append(ReadError(sources[index][1], _failed(code, errors, what, limit)))
         yield made
 
 
