@@ -4,13 +4,17 @@ fails, dies or is stopped, and when the engine cannot start at all."""
 from __future__ import annotations
 
 import errno
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from eventreport.errors import RenderError
+from eventreport.render import worker
 from eventreport.render.engine import PdfEngine
 from eventreport.render.report_pdf import make_pdf
 
@@ -112,3 +116,80 @@ def test_an_engine_that_cannot_start_says_so(
     assert raised.value.message == (
         "the PDF engine could not start (ImportError: libpango-1.0.so.0 not found); run setup again"
     )
+
+
+# --- How the engine starts: WeasyPrint's libraries, and what it makes before a job ------
+
+_COUNT_LOOKUPS = """
+import ctypes.util, json, sys
+real, asked = ctypes.util.find_library, []
+def recording(name):
+    asked.append(name)
+    return real(name)
+ctypes.util.find_library = recording
+{how}
+import io, weasyprint
+weasyprint.HTML(string="<p>Tekst</p>").write_pdf(io.BytesIO())
+print(json.dumps(asked))
+"""
+
+
+def lookups(how: str) -> list[str]:
+    """The names `ctypes.util.find_library` was asked for while WeasyPrint was imported
+    `how`, in a fresh process (which then renders a page, to show the import worked)."""
+    done = subprocess.run([sys.executable, "-c", _COUNT_LOOKUPS.format(how=how)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert isinstance(found, list)
+    return found
+
+
+def test_the_engine_loads_weasyprints_libraries_without_searching_for_them() -> None:
+    # On its own, WeasyPrint has cffi search (ldconfig, then gcc and ld) for every name
+    # of a library the loader cannot open as it is: a third of a second on Debian 12.
+    assert len(lookups("import weasyprint")) >= 4
+    how = "from eventreport.render.quickload import import_weasyprint; import_weasyprint()"
+    assert lookups(how) == []
+
+
+def test_without_the_loader_the_engine_searches_as_weasyprint_would() -> None:
+    # A library only a compiler's search path holds: the loader alone cannot open it, so
+    # the first import fails and the second one searches.
+    how = """
+import cffi
+from eventreport.render import quickload
+plain = cffi.FFI.dlopen
+def dlopen(self, name, *args):
+    if ctypes.util.find_library is quickload._not_found:
+        raise OSError(f"cannot load library {name!r}")
+    return plain(self, name, *args)
+cffi.FFI.dlopen = dlopen
+quickload.import_weasyprint()
+"""
+    assert len(lookups(how)) >= 4
+
+
+def test_a_warmed_engine_makes_the_same_pdf(tmp_path: Path) -> None:
+    html = (
+        '<html lang="nl"><head><title>Proef</title></head><body><p style="hyphens: auto">'
+        + "Ketensamenwerkingsafspraken en mensenhandelbestrijding. " * 40
+        + "</p></body></html>"
+    )
+    made = []
+    for warm in (False, True):
+        target = tmp_path / f"{warm}.pdf"
+        with PdfEngine() as engine:
+            if warm:
+                engine.warm("nl")
+            engine.run("whole", target, html=html, base=str(tmp_path), allowed=[])
+        made.append(target.read_bytes())
+    assert made[0] == made[1]
+
+
+def test_warming_loads_the_languages_hyphenation_patterns() -> None:
+    import pyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback("nl")]
+    pyphen.hdcache.pop(path, None)
+    worker._warm("nl")
+    assert path in pyphen.hdcache

@@ -18,7 +18,7 @@ from .workspace import PROOFS, event_lock, staging, swap_in
 
 if TYPE_CHECKING:
     from .cache import Cache
-    from .model import Event, Report
+    from .model import Event, HouseStyle, Report
     from .render.engine import PdfEngine
     from .render.rendered import Rendered
 
@@ -99,11 +99,12 @@ def build(
         outputs = _outputs(out_root / slug, slug, {w.path: w.pages for w in record.written})
         seconds = time.perf_counter() - started
         return BuildResult(slug, outputs, seconds, record.warnings, unchanged=True)
-    from .cache import Cache
     from .render.engine import pdf_engine
 
     # The PDF engine starts importing on the other core while the sources are read.
     with pdf_engine(pdf) as engine:
+        from .cache import Cache
+
         result = _build(event_dir, out_root, templates, progress, final, force, base_url,
                         version, pdf, Cache(folder), engine)  # fmt: skip
     uptodate.remember(out_root, result.slug, inputs, _pages(result), result.warnings)
@@ -129,7 +130,9 @@ def _build(
 
     progress(_("reading event.yaml and the session texts"))
     # Every problem in the sources is raised here, all together; nothing is written yet.
-    report, env = read_event(event_dir, templates, progress, cache=kept).checked()
+    report, env = read_event(
+        event_dir, templates, progress, cache=kept, prepare=partial(_prepare, kept, engine)
+    ).checked()
     event = report.event
 
     from .personal.review import review
@@ -178,6 +181,20 @@ def _build(
         progress(summary)
     kept.prune()
     return BuildResult(event.slug, _outputs(target, event.slug, pages), 0.0, tuple(warnings))
+
+
+def _prepare(kept: Cache, engine: PdfEngine | None, event: Event, house: HouseStyle) -> None:
+    """What the page's first render needs and would otherwise make only once the slides
+    are drawn, on the way to the PDF: the hyphenation patterns of the event's language
+    (wording.py) and the typeface's files here, the PDF engine's text state there. Done
+    while LibreOffice draws."""
+    from .render.fonts import font_files
+    from .wording import prepare_language
+
+    if engine is not None:
+        engine.warm(event.language)
+    prepare_language(event.language)
+    font_files(house.typeface, kept)
 
 
 def _write_pdf(

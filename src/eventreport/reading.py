@@ -17,7 +17,7 @@ from .assemble import assemble
 from .cache import Cache
 from .errors import ReportError
 from .manifest import load_event
-from .model import HouseStyle, Report
+from .model import Event, HouseStyle, Report
 from .problems import Problems
 from .readers.decks.cache import DeckCache
 
@@ -53,12 +53,15 @@ def read_event(
     *,
     render: bool = False,
     cache: Cache | None = None,
+    prepare: Callable[[Event, HouseStyle], None] | None = None,
 ) -> Read:
     """Read everything in `event_dir` (with the house style and templates of `templates`).
 
     The page is rendered in memory, for screen and print, when `render` is asked for or
     something is already wrong: a template's mistake is then listed with the others. A
-    build leaves it out when all is well, as it renders the page itself next.
+    build leaves it out when all is well, as it renders the page itself next. `prepare`
+    is called with the event and its house style while slides are still being drawn: a
+    build gets ready there what it needs first once they are.
     """
     problems = Problems()
     try:
@@ -75,6 +78,8 @@ def read_event(
 
     def meanwhile() -> None:
         styled.append(_style(event_dir, templates, problems))
+        if prepare is not None:
+            prepare(event, styled[0][0])
 
     report = assemble(event, progress, cache, files, problems, meanwhile)
     house, env = styled[0] if styled else _style(event_dir, templates, problems)

@@ -67,6 +67,12 @@ def breakable(text: str, language: str) -> Markup:
 _LONG_WORD = re.compile(r"[^\W\d_]{12,}")
 
 
+def prepare_language(language: str) -> None:
+    """Load the hyphenation patterns of `language` now (a fifth of a second for Dutch),
+    rather than at the first long word of a render."""
+    _hyphenator(language)
+
+
 @cache
 def _hyphenator(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language, left=4, right=4)

@@ -81,16 +81,22 @@ def write_fonts(folder: Path, typeface: Typeface | None, kept: Cache | None = No
     """Write the typeface's files (and the licence that travels with Atkinson) to `folder`;
     the plain-zero files from the build cache `kept` when it holds them."""
     (folder / FOLDER).mkdir(parents=True, exist_ok=True)
+    for name, data in font_files(typeface, kept):
+        (folder / FOLDER / name).write_bytes(data)
+
+
+def font_files(typeface: Typeface | None, kept: Cache | None = None) -> list[tuple[str, bytes]]:
+    """The typeface's files by name: the event's own, or Atkinson Hyperlegible with a plain
+    zero (from the build cache `kept` when it holds them) and the licence."""
     if typeface is not None:
-        for _, file in typeface.files:
-            (folder / FOLDER / file.name).write_bytes(file.read_bytes())
-        return
+        return [(file.name, file.read_bytes()) for _, file in typeface.files]
     kept = kept if kept is not None else Cache(None)
-    for _, name in FILES:
-        made = kept.font(name, atkinson.ROOT / "files" / name, partial(plain_zero_font, name))
-        (folder / FOLDER / name).write_bytes(made)
+    made = [
+        (name, kept.font(name, atkinson.ROOT / "files" / name, partial(plain_zero_font, name)))
+        for _, name in FILES
+    ]
     # The SIL Open Font License asks to travel with the fonts.
-    (folder / FOLDER / "OFL.txt").write_bytes((atkinson.ROOT / "LICENSE").read_bytes())
+    return [*made, ("OFL.txt", (atkinson.ROOT / "LICENSE").read_bytes())]
 
 
 @cache

@@ -35,6 +35,8 @@ def pictures_in_reading_order(tree: StructTree) -> int:
     order = _tag_order(tree)
     moved = 0
     for index, page in enumerate(tree.pdf.pages):
+        if not _paints_figures(page):
+            continue  # nothing to move, and parsing a page costs more than this step
         ranks = {mcid: rank for rank, mcid in enumerate(order.get(index, []))}
         ops: Ops = [
             op
@@ -49,6 +51,14 @@ def pictures_in_reading_order(tree: StructTree) -> int:
             page.obj.Contents = tree.pdf.make_stream(pikepdf.unparse_content_stream(ops))
             moved += changed
     return moved
+
+
+def _paints_figures(page: pikepdf.Page) -> bool:
+    """True when the page's content marks a Figure (WeasyPrint writes its tag as the
+    name /Figure, with no escapes in it)."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    return any(b"/Figure" in s.read_bytes() for s in streams if isinstance(s, pikepdf.Stream))
 
 
 def _tag_order(tree: StructTree) -> dict[int, list[int]]:

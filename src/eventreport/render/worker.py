@@ -34,13 +34,14 @@ def serve() -> None:
     os.dup2(2, 1)
     jobs: dict[str, Job] | str
     try:
+        from .quickload import import_weasyprint
+
+        import_weasyprint()
         from .jobs import JOBS  # WeasyPrint and pikepdf: the reason this process exists
 
         jobs = dict(JOBS)
     except Exception as exc:  # e.g. a system library missing: every job says so
         jobs = f"the PDF engine could not start ({type(exc).__name__}: {exc}); run setup again"
-    if not isinstance(jobs, str):
-        _warm(incoming)
     # What the imports made is never freed: keep the collector from touching (and so
     # copying) it in every child.
     gc.freeze()
@@ -50,20 +51,24 @@ def serve() -> None:
     os._exit(0)
 
 
-def _warm(incoming: int) -> None:
-    """While no job has come yet, load what every render loads again otherwise: the
-    hyphenation patterns of the report's languages (WeasyPrint hyphenates with pyphen,
-    which keeps each language's patterns once loaded; 0.1 s a render)."""
-    import pyphen
+def _warm(language: str) -> None:
+    """Make, in this process, what every job's first render would make again: a small
+    page in the report's `language` loads its hyphenation patterns (WeasyPrint hyphenates
+    with pyphen, which keeps them once loaded: a tenth of a second), fontconfig's and
+    Pango's state and the C types cffi parses on first use (another 40 ms)."""
+    from io import BytesIO
+    from xml.sax.saxutils import quoteattr
 
-    from ..labels import LABELS
+    import weasyprint
 
-    for language in LABELS:
-        if select.select([incoming], [], [], 0)[0]:
-            return  # a job is waiting: it goes first
-        if found := pyphen.language_fallback(language):
-            with suppress(KeyError, OSError):
-                pyphen.Pyphen(lang=found)
+    # WeasyPrint loads the patterns when a word has to be split: a long one, in a column
+    # too narrow for it.
+    page = (
+        f"<html lang={quoteattr(language)}><body><p style='hyphens: auto; width: 4em'>"
+        "Ketensamenwerkingsafspraken</p></body></html>"
+    )
+    weasyprint.HTML(string=page).write_pdf(BytesIO(), pdf_variant="pdf/ua-1", pdf_tags=True)
+    gc.freeze()
 
 
 class _Loop:
@@ -108,6 +113,11 @@ class _Loop:
         return True
 
     def _start(self, job: dict[str, Any]) -> None:
+        if job.get("kind") == "warm":  # done here, once, for every job after it
+            if not isinstance(self.jobs, str):
+                with suppress(Exception):  # a job meets the same failure, and says so
+                    _warm(str(job.get("language", "")))
+            return
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: do the job, write the answer, exit

@@ -4,17 +4,20 @@ A PDF deck's page is drawn by PDFium; a PowerPoint deck (or one LibreOffice conv
 to PowerPoint) is first drawn to PDF by LibreOffice, only the slides asked for, then by
 PDFium. Either way the drawing starts from the publication copy (`publication/`), so
 what the copy leaves out (hidden slides and shapes, comments, annotations, hidden
-layers) is never drawn. Each slide is drawn once for print (PRINT_WIDTH pixels wide:
-300 dpi across the PDF's text column) and scaled down for the web page's `srcset`; each
-size is saved as PNG, or as JPEG where that is less than half the bytes (photos), with
-no metadata. The pictures are kept in the build's cache (`cache`) by the deck's hash,
-the slide, the sizes and the programs' versions, so a rebuild draws nothing again.
+layers) is never drawn. PDFium draws each slide in every size: for print (PRINT_WIDTH
+pixels wide: 300 dpi across the PDF's text column) and for the web page's `srcset`
+(drawing a smaller size takes a tenth of the time of scaling the large one down, and
+its letters are drawn for its pixels); each size is saved as PNG, or as JPEG where that
+is less than half the bytes (photos), with no metadata. The pictures are kept in the
+build's cache (`cache`) by the deck's hash, the slide, the sizes and the programs'
+versions, so a rebuild draws nothing again.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -42,8 +45,10 @@ WEB_WIDTHS = (640, 1280)
 """Smaller sizes for the web page's srcset (the print size is offered there too)."""
 FOLDER = "dias"
 """Where the pictures go beside the report."""
+WIDTHS = (*WEB_WIDTHS, PRINT_WIDTH)
+"""Every size drawn, smallest first."""
 # Part of the cache key: a change to how slides are drawn draws them anew.
-_DRAWING = "3"
+_DRAWING = "4"
 _JPEG_QUALITY = 88
 
 
@@ -65,8 +70,8 @@ class SlideDrawer:
     PowerPoint decks go to LibreOffice in one run (it takes a third of a second to start
     and a tenth to draw a few slides): each as a drawing copy, its publication copy with
     every slide hidden but those asked for. PDFium then draws the pages, under the one
-    lock every use of PDFium in a build takes (pdfium_lock.py), and the sizes of each
-    picture are compressed in parallel (Pillow lets go of Python's lock while it
+    lock every use of PDFium in a build takes (pdfium_lock.py), and the sizes of all
+    pictures are compressed in parallel (Pillow lets go of Python's lock while it
     compresses). Use it as a context manager: leaving it stops what is still drawing.
     """
 
@@ -140,10 +145,10 @@ class SlideDrawer:
                 pages = _pages(live, missing, self.cache)
             # Every size of every slide drawn, compressed side by side.
             made = [
-                (key, slide.number, page)
+                (key, slide.number, sizes)
                 for key, slides, drawn in zip(keys, missing, pages, strict=True)
                 if not isinstance(drawn, ReadError)
-                for slide, page in zip(slides, drawn, strict=True)
+                for slide, sizes in zip(slides, drawn, strict=True)
             ]
             kept_now = iter(self._keep(made))
             for request, found, slides, drawn in zip(live, kept, missing, pages, strict=True):
@@ -158,27 +163,20 @@ class SlideDrawer:
                 if not request.future.done():
                     request.future.set_exception(exc)
 
-    def _keep(self, made: list[tuple[tuple[str, ...], int, Image.Image]]) -> list[_Drawn]:
-        """Save each slide drawn (its cache key, number and print-size picture) in every
-        size into the cache, all sizes of all slides side by side."""
-        widths = (*WEB_WIDTHS, PRINT_WIDTH)
+    def _keep(self, made: list[tuple[tuple[str, ...], int, list[Image.Image]]]) -> list[_Drawn]:
+        """Save each slide drawn (its cache key, number and pictures in every size of
+        WIDTHS) into the cache, all sizes of all slides side by side."""
 
-        def save(job: tuple[tuple[str, ...], int, Image.Image, int]) -> Path:
-            key, number, page, width = job
-            height = round(page.height * width / page.width)
-            sized = (
-                page
-                if width == page.width
-                else page.resize((width, height), Image.Resampling.LANCZOS)
-            )
-            suffix, data = _smaller_file(sized)
-            return self.cache.put((*key, str(number), str(width)), suffix, data)
+        def save(job: tuple[tuple[str, ...], int, Image.Image]) -> Path:
+            key, number, picture = job
+            suffix, data = _smaller_file(picture)
+            return self.cache.put((*key, str(number), str(picture.width)), suffix, data)
 
-        jobs = [(key, number, page, width) for key, number, page in made for width in widths]
+        jobs = [(key, number, picture) for key, number, sizes in made for picture in sizes]
         saved = iter(self._compress.map(save, jobs))
         return [
-            _Drawn(tuple((width, next(saved)) for width in widths), page.height)
-            for _, _, page in made
+            _Drawn(tuple((width, next(saved)) for width in WIDTHS), sizes[-1].height)
+            for _, _, sizes in made
         ]
 
 
@@ -213,13 +211,17 @@ _TARGET = "pdf:impress_pdf_Export:" + json.dumps(
 )
 
 
+Sizes = list[Image.Image]
+"""One slide drawn in every size of WIDTHS, in that order."""
+
+
 def _pages(
     requests: Sequence[_Request], missing: Sequence[Sequence[Slide]], cache: DeckCache
-) -> list[list[Image.Image] | ReadError]:
-    """For each request, its `missing` slides drawn at print size from the publication
-    copy, in that order, or the error of its deck. The PowerPoint decks' slides are drawn
-    by LibreOffice in one run."""
-    results: list[list[Image.Image] | ReadError] = [[] for _ in requests]
+) -> list[list[Sizes] | ReadError]:
+    """For each request, its `missing` slides drawn from the publication copy, in that
+    order, or the error of its deck. The PowerPoint decks' slides are drawn by
+    LibreOffice in one run."""
+    results: list[list[Sizes] | ReadError] = [[] for _ in requests]
     drawing: list[tuple[int, Path, list[int]]] = []  # request, drawing copy, its places
     with tempfile.TemporaryDirectory(prefix="eventreport-copy-") as folder, ExitStack() as kept:
         for index, (request, slides) in enumerate(zip(requests, missing, strict=True)):
@@ -252,7 +254,7 @@ def _draw_copies(
     requests: Sequence[_Request],
     missing: Sequence[Sequence[Slide]],
     drawing: list[tuple[int, Path, list[int]]],
-    results: list[list[Image.Image] | ReadError],
+    results: list[list[Sizes] | ReadError],
 ) -> None:
     """The drawing copies of `drawing` (request, copy, the places it shows) drawn by
     LibreOffice in one run, then by PDFium, into `results`."""
@@ -272,7 +274,7 @@ def _draw_copies(
                 results[index] = exc
 
 
-def _pdf_pages(source: DeckSource, slides: Sequence[Slide]) -> list[Image.Image]:
+def _pdf_pages(source: DeckSource, slides: Sequence[Slide]) -> list[Sizes]:
     """A PDF deck's pages, drawn from its publication copy."""
     from eventreport.publication.pdf import clean_pdf  # pikepdf: for PDF decks only
 
@@ -286,8 +288,8 @@ def _place(deck: Deck, slide: Slide) -> int:
     return deck.slides.index(slide) + 1
 
 
-def _draw_pages(pdf: bytes, indices: list[int], path: Path) -> list[Image.Image]:
-    """Pages of a PDF (0-based `indices`) drawn PRINT_WIDTH pixels wide."""
+def _draw_pages(pdf: bytes, indices: list[int], path: Path) -> list[Sizes]:
+    """Pages of a PDF (0-based `indices`), each drawn in every size of WIDTHS."""
     with PDFIUM:  # and everything PDFium made is closed before the lock is let go
         try:
             document = pdfium.PdfDocument(pdf)
@@ -301,7 +303,7 @@ def _draw_pages(pdf: bytes, indices: list[int], path: Path) -> list[Image.Image]
             document.close()
 
 
-def _drawn_page(document: pdfium.PdfDocument, index: int, path: Path) -> Image.Image:
+def _drawn_page(document: pdfium.PdfDocument, index: int, path: Path) -> Sizes:
     if not 0 <= index < len(document):
         raise ReadError(
             path,
@@ -310,22 +312,31 @@ def _drawn_page(document: pdfium.PdfDocument, index: int, path: Path) -> Image.I
         )
     page = document[index]
     try:
-        bitmap = page.render(
-            scale=PRINT_WIDTH / page.get_width(), draw_annots=False, may_draw_forms=False
-        )
-        try:
-            drawn: Image.Image = bitmap.to_pil().convert("RGB")  # a copy: none of PDFium's memory
-            return drawn
-        finally:
-            bitmap.close()
+        return [_drawn_size(page, width) for width in WIDTHS]
     finally:
         page.close()
+
+
+def _drawn_size(page: pdfium.PdfPage, width: int) -> Image.Image:
+    """The page drawn `width` pixels wide."""
+    page_width = page.get_width()
+    # PDFium makes ceil(page width x scale) pixels: a scale a hair too large for the
+    # floating point makes one more.
+    scale = width / page_width
+    while math.ceil(page_width * scale) > width:
+        scale = math.nextafter(scale, 0)
+    bitmap = page.render(scale=scale, draw_annots=False, may_draw_forms=False)
+    try:
+        drawn: Image.Image = bitmap.to_pil().convert("RGB")  # a copy: none of PDFium's memory
+        return drawn
+    finally:
+        bitmap.close()
 
 
 def _kept(cache: DeckCache, key: tuple[str, ...], number: int) -> _Drawn | None:
     """The slide's pictures from the cache, when every size is there."""
     files = []
-    for width in (*WEB_WIDTHS, PRINT_WIDTH):
+    for width in WIDTHS:
         found = next(
             (p for p in (cache.get((*key, str(number), str(width)), s) for s in _SUFFIXES) if p),
             None,
