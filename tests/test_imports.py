@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, SAMPLE_SLUG, copy_sample
+from conftest import ROOT, SAMPLE, SAMPLE_SLUG, SHARED, copy_sample
 
 from eventreport.imports import without
 
@@ -72,6 +72,18 @@ def test_extract_loads_a_readers_libraries_when_its_file_needs_them(project: Pat
     )
     poll = SAMPLE / "polls" / "mentimeter-resultaten.xlsx"
     assert "openpyxl" in loaded(project, "extract", str(poll))
+
+
+def test_pypdf_is_loaded_for_a_pdf_written_right_to_left_only(project: Path) -> None:
+    # pypdf keeps right-to-left text in logical order (readers/decks/pdf.py); a deck
+    # written left to right is read by PDFium alone.
+    ltr = loaded(
+        project, "extract", str(SAMPLE / "decks" / "sonderman-sekse-gerichte-benadering.pdf")
+    )
+    assert "pypdf" not in ltr
+    assert "pypdf" in loaded(
+        project, "extract", str(SHARED / "corpus" / "decks" / "docling_rtl_powerpoint.pdf")
+    )
 
 
 def test_reading_a_workbook_never_loads_numpy(project: Path) -> None:

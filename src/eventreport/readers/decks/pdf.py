@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, PyPdfError
 
 from eventreport.errors import ReadError
 from eventreport.limits import DECK_SLIDES
@@ -28,9 +26,6 @@ from eventreport.readers.decks.pdf_lines import Line, page_lines, pypdf_page_lin
 
 from ...i18n import _
 
-# pypdf (right-to-left pages only) raises its own errors for most damage, but plain ones
-# for some malformed objects.
-_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, EOFError, OSError, RecursionError)
 _OVERLAY_SHARE = 0.9
 
 
@@ -117,6 +112,11 @@ def _page(path: Path, document: pdfium.PdfDocument, index: int) -> Page:
 def _right_to_left(path: Path, pages: list[Page]) -> list[Page]:
     """Right-to-left pages read again with pypdf, which keeps them in logical order;
     where each line stands comes from PDFium, which measures the glyphs."""
+    # Imported here: pypdf (and the cryptography it loads) is a tenth of a second that a
+    # deck written left to right never needs.
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PyPdfError
+
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
@@ -129,7 +129,9 @@ def _right_to_left(path: Path, pages: list[Page]) -> list[Page]:
             else:
                 read.append((lines, width, height))
         return read
-    except (*_PDF_ERRORS, DependencyError):
+    # pypdf raises its own errors for most damage, but plain ones for some malformed objects.
+    except (PyPdfError, DependencyError, ValueError, KeyError, TypeError, EOFError, OSError,
+            RecursionError):  # fmt: skip
         return pages  # PDFium read it: keep its text rather than fail
 
 

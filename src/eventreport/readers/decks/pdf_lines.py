@@ -22,10 +22,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pypdf import PageObject
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 # Bullets as they come out of slide PDFs: typographic ones, Wingdings and Symbol
 # glyphs mapped to the Private Use Area, and the letters those fonts show as bullets.
