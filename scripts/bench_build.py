@@ -198,6 +198,13 @@ def sample_figures(project: Path, repeat: int) -> dict[str, float]:
     for name, value in medians.items():
         spread = ", ".join(f"{t:.2f}" for t in times[name])
         print(f"  {name:20} {value:6.2f} s   (rounds: {spread})")
+    # The two runs of one round are seconds apart, so load on the shared machine hits
+    # them alike; the rounds' own ratios show how far that load moves the figure.
+    ratios = [c / b for c, b in zip(times["cold"], times["bare WeasyPrint"], strict=True)]
+    print(
+        f"  cold / bare, round by round: {', '.join(f'{r:.2f}' for r in ratios)}"
+        f" (median {statistics.median(ratios):.2f}x)"
+    )
     return medians
 
 

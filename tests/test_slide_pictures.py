@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -390,19 +391,47 @@ def test_the_cache_key_holds_the_deck_and_the_programs(built: Built) -> None:
 # --- Drawing fast: LibreOffice started lean, two decks at once ------------------------------
 
 
-def test_libreoffice_starts_without_its_graphics_self_test(tmp_path: Path) -> None:
+def test_libreoffice_starts_once_without_its_graphics_self_test_or_presets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A profile that does not say it was last used with this LibreOffice makes it test
     # its graphics at every start (most of a small deck's drawing time), and write
-    # GraphicsRenderTests.log into the profile.
+    # GraphicsRenderTests.log into the profile. One without the build it was last used
+    # with has its extension cache cleaned (the buildid file written anew) and
+    # LibreOffice started a second time; one not marked as set up gets the presets.
+    written: list[os.stat_result] = []
+    real = libreoffice._write_profile
+
+    def noted(profile: Path) -> None:
+        real(profile)
+        written.append((profile / "extensions" / "buildid").stat())
+
+    monkeypatch.setattr(libreoffice, "_write_profile", noted)
     talk = make_talk(tmp_path / "talk.pptx")
     with libreoffice.converted(talk, ".pptx", "pdf", shown_as=talk, what="drawing") as pdf:
         profile = pdf.parents[1] / "profile" / "user"
         settings = (profile / "registrymodifications.xcu").read_text(encoding="utf-8")
         made = {p.name for p in profile.iterdir()}
+        after = (profile / "extensions" / "buildid").stat()
     release = re.search(r"\b(\d+)\.(\d+)\.", libreoffice.version())
     assert release is not None
     assert f'"ooSetupLastVersion" oor:op="fuse"><value>{release[1]}.{release[2]}<' in settings
     assert "GraphicsRenderTests.log" not in made
+    assert not {"basic", "autotext", "database"} & made  # no presets copied
+    # The file LibreOffice would have removed and written again is the one we wrote.
+    assert (after.st_ino, after.st_mtime_ns) == (written[0].st_ino, written[0].st_mtime_ns)
+
+
+def test_libreoffice_cannot_run_gnupg_in_its_sandbox(tmp_path: Path) -> None:
+    present = [p for p in libreoffice._HIDDEN if Path(p).is_file()]
+    if not present:
+        pytest.skip("GnuPG is not installed here, so LibreOffice cannot run it anyway")
+    sandbox = libreoffice._sandboxed(shutil.which("bwrap") or "bwrap", tmp_path)
+    for program in present:
+        outside = subprocess.run([program, "--version"], capture_output=True, check=False)
+        inside = subprocess.run([*sandbox, program, "--version"], capture_output=True, check=False)
+        assert outside.returncode == 0
+        assert inside.returncode != 0, program
 
 
 def test_the_version_read_from_the_installation_is_what_libreoffice_says() -> None:

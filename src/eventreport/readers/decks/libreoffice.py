@@ -44,12 +44,16 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" oor:op="fuse"><value>true</value></prop></item>
 {last}</oor:items>
 """  # noqa: E501  (one setting a line, as LibreOffice writes them)
-# A profile that does not say it was last used with this LibreOffice makes it run its
-# graphics self-test at start (desktop/source/app/app.cxx, runGraphicsRenderTests: about
-# 0.8 s of a 1.2 s conversion here), and headless conversions never record the version,
-# so without this every run, in its fresh profile, would test again.
+# ooSetupInstCompleted: the profile is set up, so LibreOffice copies none of its presets
+# (macro libraries, autotext, a bibliography database) into it (desktop/source/app/
+# userinstall.cxx). A profile that does not say it was last used with this LibreOffice
+# makes it run its graphics self-test at start (desktop/source/app/app.cxx,
+# runGraphicsRenderTests: about 0.8 s of a 1.2 s conversion here), and headless
+# conversions never record the version, so without this every run, in its fresh
+# profile, would test again.
 _LAST_VERSION = """<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>{version}</value></prop></item>
 """  # noqa: E501
 _FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
@@ -73,6 +77,10 @@ _VISIBLE = (
     "/etc/alternatives", "/var/cache/fontconfig",
 )  # fmt: skip
 _TOP_LINKS = ("/bin", "/sbin", "/lib", "/lib64")
+# GnuPG, which LibreOffice runs (gpgconf, gpg, gpgsm) to be ready to check a document's
+# signatures: nothing a conversion needs, more code reading what a deck brings, and a
+# tenth of a second. Inside the sandbox each is an empty file that cannot run.
+_HIDDEN = tuple(f"/usr/bin/{name}" for name in ("gpgconf", "gpg", "gpg2", "gpgsm", "gpg-agent"))
 
 
 def program() -> str | None:
@@ -99,14 +107,24 @@ def _installed_version(folder: Path) -> str | None:
     build from program/versionrc."""
     try:
         registry = (folder.parent / "share" / "registry" / "main.xcd").read_bytes()
-        build = (folder / "versionrc").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
     release = re.search(rb'<prop oor:name="ooSetupVersionAboutBox">\s*<value>([^<]+)<', registry)
-    found = re.search(r"^buildid=(.+)$", build, re.MULTILINE)
-    if release is None or found is None:
+    build = _build_id(folder)
+    if release is None or build is None:
         return None
-    return f"LibreOffice {release[1].decode('ascii', 'replace')} {found[1].strip()}"
+    return f"LibreOffice {release[1].decode('ascii', 'replace')} {build}"
+
+
+@functools.cache
+def _build_id(folder: Path) -> str | None:
+    """The installation's build ("40(Build:2)": program/versionrc's buildid)."""
+    try:
+        text = (folder / "versionrc").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = re.search(r"^buildid=(.+)$", text, re.MULTILINE)
+    return found[1].strip() if found else None
 
 
 def _asked_version(command: str) -> str:
@@ -154,9 +172,7 @@ def converted_each(
         return
     with tempfile.TemporaryDirectory(prefix="eventreport-lo-") as folder:
         work = Path(folder)
-        profile = work / "profile" / "user"
-        profile.mkdir(parents=True)
-        (profile / "registrymodifications.xcu").write_text(_profile(), encoding="utf-8")
+        _write_profile(work / "profile" / "user")
         (work / "in").mkdir()
         copies = [work / "in" / f"deck-{index}{suffix}" for index in range(len(sources))]
         for copy, (source, _, _) in zip(copies, sources, strict=True):
@@ -213,6 +229,20 @@ def _command(work: Path, target: str, out: Path, decks: list[Path]) -> list[str]
     ]
 
 
+def _write_profile(profile: Path) -> None:
+    """The private profile LibreOffice starts with: our settings, and the build it was
+    last used with. A profile without that build makes LibreOffice clean its extension
+    cache and then start itself again (desktop/source/app/app.cxx, cleanExtensionCache
+    and SynchronizeExtensionRepositories): a second start, 0.1 s of every run."""
+    profile.mkdir(parents=True)
+    (profile / "registrymodifications.xcu").write_text(_profile(), encoding="utf-8")
+    command = program()
+    build = _build_id(Path(command).resolve().parent) if command else None
+    if build is not None:
+        (profile / "extensions").mkdir()
+        (profile / "extensions" / "buildid").write_text(build, encoding="utf-8")
+
+
 def _profile() -> str:
     """The private profile's settings, saying it was last used with this LibreOffice
     ("7.4", from `version()`) when the version is known."""
@@ -227,6 +257,9 @@ def _sandboxed(sandbox: str, work: Path) -> list[str]:
     arguments = [sandbox, "--unshare-all", "--die-with-parent", "--new-session"]
     for folder in _VISIBLE:
         arguments += ["--ro-bind-try", folder, folder]
+    for hidden in _HIDDEN:
+        if Path(hidden).exists():  # bubblewrap binds only over what is there
+            arguments += ["--ro-bind", "/dev/null", hidden]
     for top in _TOP_LINKS:
         path = Path(top)
         if path.is_symlink():  # merged /usr (Debian 12): /lib -> usr/lib
