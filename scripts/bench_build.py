@@ -12,7 +12,10 @@ In a scratch copy of the project (the real build/ and sources/ are left alone) i
 - no-op: again, with nothing changed;
 - one-session edit: one session's text changed, the rest as before;
 - bare WeasyPrint: `weasyprint --pdf-variant pdf/ua-1` on the page the build renders for
-  its PDF (the print rendering, with its fonts beside it), the floor for any build.
+  its PDF (the print rendering, with its fonts beside it), the floor for any build;
+- the same, with WeasyPrint imported as the build's PDF engine imports it, without a
+  compiler run for each name of its libraries (render/quickload.py): how much of the
+  difference to the bare run comes from that import alone.
 The four run in turn in each round, so load on the machine hits them alike; figures are
 medians. Then generated events of 200 and 2,000 slides (decks of 40 slides, each slide
 shown as a list) are built cold, once each, with their peak memory, and the time per
@@ -48,6 +51,12 @@ SAMPLE = "2020-09-03-zorg-slachtoffers-mensenhandel"
 EDITED = "sessions/welkom.md"
 PER_DECK = 40
 TARGETS = {"no-op": 0.2, "bare": 1.5, "memory_mib": 500, "linear": 1.25}
+# `weasyprint`, with WeasyPrint imported as the PDF engine imports it.
+QUICK_WEASYPRINT = (
+    "import sys; sys.path.insert(0, {src!r});"
+    " from eventreport.render.quickload import import_weasyprint; import_weasyprint();"
+    " from weasyprint.__main__ import main; sys.exit(main())"
+)
 
 
 def scratch_project(folder: Path) -> Path:
@@ -175,6 +184,8 @@ def sample_figures(project: Path, repeat: int) -> dict[str, float]:
     invoke_build(project)  # warm the disk cache and Python's bytecode, once
     bare_page = print_page(project, SAMPLE, project.parent / "bare")
     weasyprint = Path(sys.executable).parent / "weasyprint"
+    arguments = ["--pdf-variant", "pdf/ua-1", "print.html", "out.pdf"]
+    quick = [sys.executable, "-c", QUICK_WEASYPRINT.format(src=str(ROOT / "src")), *arguments]
     session = project / "sources" / SAMPLE / EDITED
     original = session.read_text(encoding="utf-8")
     runs: dict[str, Callable[[int], float]] = {
@@ -184,10 +195,8 @@ def sample_figures(project: Path, repeat: int) -> dict[str, float]:
         ),
         "no-op": lambda _: invoke_build(project)[0],
         "one-session edit": lambda n: _edited(project, session, original, n),
-        "bare WeasyPrint": lambda _: run(
-            [str(weasyprint), "--pdf-variant", "pdf/ua-1", "print.html", "out.pdf"],
-            bare_page.parent,
-        )[0],
+        "bare WeasyPrint": lambda _: run([str(weasyprint), *arguments], bare_page.parent)[0],
+        "bare, quick import": lambda _: run(quick, bare_page.parent)[0],
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
     for number in range(repeat):
@@ -324,6 +333,10 @@ def verdicts(sample: dict[str, float], large: dict[int, tuple[float, Memory]]) -
     # kept says what the rest of the build costs.
     drawn = sample["cold, slides drawn"] / sample["bare WeasyPrint"]
     _verdict("cold, slides drawn / bare", drawn, f"<= {TARGETS['bare']}", drawn <= TARGETS["bare"])
+    # The PDF engine imports WeasyPrint without the library search the bare command
+    # does: against a bare run that skips it too.
+    quick = cold / sample["bare, quick import"]
+    print(f"  {'cold / bare with quick import':32} {quick:8.2f}x  (for comparison)")
     if len(large) >= 2:
         small, big = min(large), max(large)
         per_small, per_big = large[small][0] / small, large[big][0] / big
