@@ -26,7 +26,7 @@ from a11y import (
     require_vnu,
     vnu_errors,
 )
-from conftest import write_event
+from conftest import SHARED, write_event
 from fixtures import make_odp
 from PIL import Image
 from pptx import Presentation
@@ -370,6 +370,23 @@ def test_a_rebuild_draws_nothing_again_and_gives_the_same_pictures(
     monkeypatch.setattr(libreoffice, "converted", no_drawing)
     build(built.event, built.out.parent)
     assert {p.name: p.read_bytes() for p in (built.out / "dias").iterdir()} == before
+
+
+def test_every_size_is_drawn_exactly_as_wide_as_asked() -> None:
+    # This page is 1,920 x 2,716 pixels at 1,920 / its width in points, but that scale
+    # times the width is a hair over 1,920 in floating point, and PDFium rounds up: a
+    # naive scale draws it 1,921 pixels wide.
+    document = pdfium.PdfDocument(str(SHARED / "corpus" / "decks" / "docling_rtl_powerpoint.pdf"))
+    try:
+        page = document[0]
+        naive = page.render(scale=pictures.PRINT_WIDTH / page.get_width())
+        assert naive.width == pictures.PRINT_WIDTH + 1
+        naive.close()
+        drawn = [pictures._drawn_size(page, width) for width in pictures.WIDTHS]
+        page.close()
+    finally:
+        document.close()
+    assert [d.width for d in drawn] == list(pictures.WIDTHS)
 
 
 def test_pictures_drawn_anew_are_the_same_bytes(built: Built, tmp_path: Path) -> None:
