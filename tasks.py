@@ -443,7 +443,7 @@ def bench(c: Context, repeat: int = 0, only: str = "", slides: str = "200,2000")
     if only in ("", "decks"):
         c.run(f"{sys.executable} scripts/bench_decks.py --repeat {repeat or 7}", pty=False)
     if only in ("", "build"):
-        command = f"{sys.executable} scripts/bench_build.py --repeat {repeat or 3}"
+        command = f"{sys.executable} scripts/bench_build.py --repeat {repeat or 7}"
         c.run(f"{command} --slides {slides!r}", pty=False)
 
 

@@ -367,7 +367,7 @@ def _verdict(label: str, value: float, target: str, met: bool, unit: str = "x") 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--repeat", type=int, default=3, help="rounds for the sample's figures")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds for the sample's figures")
     parser.add_argument(
         "--slides", default="200,2000", help="sizes of the generated events ('' for none)"
     )

@@ -123,3 +123,17 @@ def test_a_build_with_nothing_to_do_loads_nothing_heavy(project: Path) -> None:
 
 def test_proof_status_renders_no_pdf_and_loads_no_pdf_engine(project: Path) -> None:
     assert "weasyprint" not in loaded(project, "proofs", "--status")
+
+
+def test_a_rebuild_after_an_edit_loads_no_font_tools(project: Path) -> None:
+    # The typeface's files come from the build cache once made (render/fonts.py).
+    loaded(project, "build")
+    session = project / "sources" / SAMPLE_SLUG / "sessions" / "welkom.md"
+    text = session.read_text(encoding="utf-8")
+    session.write_text(text + "\nEen zin die er bij kwam.\n", encoding="utf-8")
+    try:
+        found = loaded(project, "build")
+    finally:
+        session.write_text(text, encoding="utf-8")
+    assert "jinja2" in found  # the page was rendered again
+    assert "fontTools" not in found

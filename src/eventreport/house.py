@@ -13,8 +13,6 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTFont, TTLibError
-
 from . import contrast
 from .errors import SourceError
 from .i18n import _
@@ -243,6 +241,9 @@ def _typeface(top: _Fields, folder: Path) -> Typeface:
                 raise fields_.fail(
                     style, _("'{name}' is not a .ttf or .otf font file").format(name=file_name)
                 )
+            # Here, not at the top: only a house style with a typeface of its own needs it.
+            from fontTools.ttLib import TTFont, TTLibError
+
             try:
                 TTFont(file, lazy=True).close()
             except (TTLibError, OSError, AssertionError, KeyError) as exc:

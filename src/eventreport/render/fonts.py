@@ -27,9 +27,6 @@ from functools import cache, partial
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as atkinson  # type: ignore[import-untyped]
-from fontTools.ttLib import TTFont
-from fontTools.ttLib.tables import ttProgram
-from fontTools.ttLib.tables._g_l_y_f import GlyphCoordinates
 
 from ..cache import Cache
 from ..model import Typeface
@@ -102,6 +99,11 @@ def font_files(typeface: Typeface | None, kept: Cache | None = None) -> list[tup
 @cache
 def plain_zero_font(name: str) -> bytes:
     """The Atkinson Hyperlegible file `name`, with a plain zero instead of the slashed one."""
+    # Imported here: a build that finds the files in its cache never needs fontTools.
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables import ttProgram
+    from fontTools.ttLib.tables._g_l_y_f import GlyphCoordinates
+
     # The head table keeps its own dates: with fontTools' default, saving stamps the
     # clock into it and every build's fonts (and PDF) would differ. The font's bounding
     # boxes stay as they are (the plain zero lies within the slashed one's): recomputing

@@ -173,7 +173,11 @@ class SlideDrawer:
             return self.cache.put((*key, str(number), str(picture.width)), suffix, data)
 
         jobs = [(key, number, picture) for key, number, sizes in made for picture in sizes]
-        saved = iter(self._compress.map(save, jobs))
+        # The largest first: the small ones then fill the gaps, and the last to finish is
+        # a small one.
+        order = sorted(range(len(jobs)), key=lambda k: -jobs[k][2].width)
+        futures = {k: self._compress.submit(save, jobs[k]) for k in order}
+        saved = iter(futures[k].result() for k in range(len(jobs)))
         return [
             _Drawn(tuple((width, next(saved)) for width in WIDTHS), sizes[-1].height)
             for _, _, sizes in made
