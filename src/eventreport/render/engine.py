@@ -114,10 +114,8 @@ class PdfEngine:
     def warm(self, language: str) -> None:
         """Have the worker make now what each job's first render would make again (the
         hyphenation patterns of `language`, the text engine's state); no answer."""
-        self._next += 1
-        assert self.process.stdin is not None
-        with suppress(BrokenPipeError):  # the next job says the engine stopped
-            send(self.process.stdin, {"id": self._next, "kind": "warm", "language": language})
+        with suppress(RenderError):  # the engine stopped: the next job says so
+            self.submit("warm", language=language)
 
     def result(self, job: int, target: Path) -> dict[str, Any]:
         """What job `job` returned; its error raised again here (`target` names the file
