@@ -564,3 +564,34 @@ def test_a_build_offers_the_apachecon_copy_not_the_original(tmp_path: Path) -> N
     size = round(len(data) / 1000)
     # The file type and size sit in a quieter <span> inside the link (issue 16).
     assert re.search(rf'href="presentaties/talk.pptx"[^>]*>[^\n]*?\(PPTX, {size} kB\)', html)
+
+
+def test_a_drawing_copy_keeps_the_other_slides_empty_and_carries_only_what_is_drawn(
+    tmp_path: Path,
+) -> None:
+    # A talk of 34 slides full of charts: LibreOffice loads every slide it is given, so the
+    # copy it draws slides 1 and 5 from holds the others without their content, but in
+    # their places (a slide number still counts them).
+    deck = CORPUS / "decks" / "poi_aascu_charts_talk.pptx"
+    whole = tmp_path / "whole.pptx"
+    drawing = tmp_path / "drawing.pptx"
+    clean_pptx(deck, title="Dia's", into=whole)
+    clean_pptx(deck, title="Dia's", into=drawing, drawn=[1, 5])
+    shown = Presentation(str(whole)).slides
+    slides = Presentation(str(drawing)).slides
+    assert len(slides) == len(shown) == 34
+    for place, (slide, original) in enumerate(zip(slides, shown, strict=True), 1):
+        if place in (1, 5):
+            assert slide._element.get("show") is None
+            assert [s.shape_type for s in slide.shapes] == [s.shape_type for s in original.shapes]
+        else:
+            assert slide._element.get("show") == "0"
+            assert len(slide.shapes) == 0
+            assert slide.part.rels.keys() == {
+                r for r, rel in slide.part.rels.items() if rel.reltype.endswith("/slideLayout")
+            }
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(drawing) as b:
+        charts = [n for n in a.namelist() if n.startswith("ppt/charts/")]
+        kept = [n for n in b.namelist() if n.startswith("ppt/charts/")]
+        assert len(kept) < len(charts)
+        assert whole.stat().st_size > drawing.stat().st_size
