@@ -18,9 +18,10 @@ In a scratch copy of the project (the real build/ and sources/ are left alone) i
   difference to the bare run comes from that import alone.
 They run in turn in each round, seconds apart, so load on the machine hits them alike;
 times are medians, and each ratio is the median of the rounds' own ratios (a round
-compares runs made side by side; the load moves between rounds). Then generated events of 200 and 2,000 slides (decks of 40 slides, each slide
-shown as a list) are built cold, once each, with their peak memory, and the time per
-slide of the two compared (linear: the same). A build is several processes (the build,
+compares runs made side by side; the load moves between rounds). Then generated events
+of 200 and 2,000 slides (decks of 40 slides, each slide shown as a list) are built cold,
+once each, with their peak memory, and the time per slide of the two compared (linear:
+the same). A build is several processes (the build,
 the PDF engine, its jobs: render/engine.py), so its memory is the sum over all of them,
 sampled every 50 ms: of their proportional set sizes (PSS: a page two processes share
 counts half in each, as the engine's jobs share what it imported), and, as a check, of

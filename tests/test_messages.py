@@ -22,9 +22,10 @@ from conftest import ROOT
 from test_check import SLUG, three_mistakes
 from test_check import project as project
 
-from eventreport.errors import SourceError
-from eventreport.i18n import ENVIRONMENT, LOCALE, current, language_of, use
+from eventreport.errors import ReadError, SourceError
+from eventreport.i18n import ENVIRONMENT, LOCALE, _, current, language_of, use
 from eventreport.preview.page import error_page, with_preview
+from eventreport.readers.decks import libreoffice
 
 PO = LOCALE / "nl" / "LC_MESSAGES" / "eventreport.po"
 CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/eventreport.po"))
@@ -298,3 +299,19 @@ def test_the_place_in_an_error_is_shown_in_the_language(dutch: None) -> None:
     # A place in another form is shown as it is; the English stays what problems.py sorts by.
     assert str(SourceError(None, "x", "row 3 above the results")) == "row 3 above the results: x"
     assert error.location == "sheet 'Session 1', row 14"
+
+
+def test_libreoffice_says_in_dutch_what_it_could_not_finish(dutch: None, tmp_path: Path) -> None:
+    # A real LibreOffice run on a file it cannot open: the message is whole Dutch, with
+    # the phrase for what it was doing in Dutch too.
+    junk = tmp_path / "kapot.pptx"
+    junk.write_bytes(b"geen presentatie")
+    what = _("drawing the slides as pictures")
+    with libreoffice.converted_each([(junk, junk, 10)], ".pptx", "pdf", what=what) as made:
+        [result] = made
+    assert isinstance(result, ReadError)
+    assert result.message.startswith(
+        "LibreOffice kon het tekenen van de dia's als afbeeldingen niet afmaken: het gaf geen"
+        " resultaat"
+    )
+    assert result.message.endswith("vraag de spreker het bestand nog eens te sturen")

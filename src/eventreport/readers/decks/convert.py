@@ -20,6 +20,7 @@ import olefile
 
 from eventreport.errors import ReadError
 from eventreport.hashing import file_digest
+from eventreport.i18n import _
 from eventreport.limits import CONVERTED_BYTES, MIB
 from eventreport.model import Deck
 from eventreport.readers.decks.cache import DeckCache
@@ -116,7 +117,7 @@ def as_pptx(path: Path, conversion: Conversion, cache: DeckCache | None) -> Iter
     if kept is not None:
         yield kept
         return
-    what = f"converting this {conversion.label} to PowerPoint"
+    what = _("converting this {kind} to PowerPoint").format(kind=conversion.label)
     with converted(path, conversion.suffix, "pptx", shown_as=path, what=what) as pptx:
         yield cache.put_file(key, ".pptx", pptx) if cache is not None else pptx
 

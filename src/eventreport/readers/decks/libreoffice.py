@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from eventreport.errors import ReadError
+from eventreport.i18n import _
 from eventreport.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_OUTPUT, LIBREOFFICE_SECONDS
 
 # Settings written into each private profile (the org.openoffice.Office.Common schema
@@ -57,19 +58,6 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 _LAST_VERSION = """<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>{version}</value></prop></item>
 """  # noqa: E501
 _FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
-MISSING = (
-    "LibreOffice is not installed on this machine, and it is needed for this; run"
-    " `bash scripts/setup.sh` (it installs Debian's libreoffice-impress-nogui)"
-)
-NO_SANDBOX = (
-    "LibreOffice runs on decks from outside only inside a sandbox, and bubblewrap (the"
-    " sandbox) is not installed; run `bash scripts/setup.sh` (it installs Debian's"
-    " bubblewrap)"
-)
-NO_LIMITS = (
-    "LibreOffice runs on decks from outside only with limits on its memory and output, and"
-    " prlimit (which sets them) is not installed; install Debian's util-linux"
-)
 # What LibreOffice may see of the machine, read-only: its programs, libraries and fonts
 # under /usr, the few files of /etc it reads. Nothing else (no home folder, no /tmp).
 _VISIBLE = (
@@ -206,11 +194,23 @@ def converted_each(
 def _cannot_run() -> str | None:
     """Why LibreOffice cannot be run on a deck from outside here, or None."""
     if program() is None:
-        return f"{MISSING}; or save the deck as .pptx or PDF"
+        return _(
+            "LibreOffice is not installed on this machine, and it is needed for this; run"
+            " `bash scripts/setup.sh` (it installs Debian's libreoffice-impress-nogui), or"
+            " save the deck as .pptx or PDF"
+        )
     if shutil.which("bwrap") is None:
-        return f"{NO_SANDBOX}; or save the deck as .pptx or PDF"
+        return _(
+            "LibreOffice runs on decks from outside only inside a sandbox, and bubblewrap"
+            " (the sandbox) is not installed; run `bash scripts/setup.sh` (it installs"
+            " Debian's bubblewrap), or save the deck as .pptx or PDF"
+        )
     if shutil.which("prlimit") is None:
-        return f"{NO_LIMITS}; or save the deck as .pptx or PDF"
+        return _(
+            "LibreOffice runs on decks from outside only with limits on its memory and"
+            " output, and prlimit (which sets them) is not installed; install Debian's"
+            " util-linux, or save the deck as .pptx or PDF"
+        )
     return None
 
 
@@ -359,31 +359,45 @@ def _environment(work: Path) -> dict[str, str]:
 
 
 def _failed(code: int, errors: str, what: str, limit: float) -> str:
-    """What to say when LibreOffice ended without output."""
+    """What to say when LibreOffice ended without output; `what` it was doing, a phrase
+    of its own ("drawing the slides as pictures", translated where it is made)."""
     if code == TIMED_OUT:
-        return (
-            f"LibreOffice did not finish {what} within {limit:.0f} s, and was stopped; the"
-            " file may be damaged, or far larger than a presentation needs. Open it in"
-            " PowerPoint, Keynote or LibreOffice and save it again as .pptx, or ask the"
-            " speaker for the file again"
-        )
+        return _(
+            "LibreOffice did not finish {what} within {seconds} s, and was stopped; the file"
+            " may be damaged, or far larger than a presentation needs. Open it in PowerPoint,"
+            " Keynote or LibreOffice and save it again as .pptx, or ask the speaker for the"
+            " file again"
+        ).format(what=what, seconds=f"{limit:.0f}")
     if "bwrap:" in errors:
         detail = next(line for line in errors.splitlines() if "bwrap:" in line)
-        return (
-            f"the sandbox LibreOffice runs in could not start ({detail.strip()[:160]}), so"
-            f" {what} was not done; this machine must allow user namespaces (Debian does"
-            " by default; see docs/security.md)"
-        )
+        return _(
+            "the sandbox LibreOffice runs in could not start ({detail}), so {what} was not"
+            " done; this machine must allow user namespaces (Debian does by default; see"
+            " docs/security.md)"
+        ).format(detail=detail.strip()[:160], what=what)
     if code < 0 and -code in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT):
-        why = "it stopped (the file may need more memory than a presentation does)"
-    else:
-        detail = next(
-            (line.strip() for line in errors.splitlines() if "Error" in line or "error" in line),
-            "",
+        said = _(
+            "LibreOffice could not finish {what}: it stopped (the file may need more memory"
+            " than a presentation does); the file may be damaged or not a presentation."
+            " Open it in PowerPoint, Keynote or LibreOffice and save it again as .pptx, or"
+            " ask the speaker for the file again"
         )
-        why = f"it gave no result ({detail[:160]})" if detail else "it gave no result"
-    return (
-        f"LibreOffice could not finish {what}: {why}; the file may be damaged or not a"
-        " presentation. Open it in PowerPoint, Keynote or LibreOffice and save it again as"
-        " .pptx, or ask the speaker for the file again"
+        return said.format(what=what)
+    detail = next(
+        (line.strip() for line in errors.splitlines() if "Error" in line or "error" in line),
+        "",
     )
+    said = (
+        _(
+            "LibreOffice could not finish {what}: it gave no result ({detail}); the file may be"
+            " damaged or not a presentation. Open it in PowerPoint, Keynote or LibreOffice and"
+            " save it again as .pptx, or ask the speaker for the file again"
+        )
+        if detail
+        else _(
+            "LibreOffice could not finish {what}: it gave no result; the file may be damaged or"
+            " not a presentation. Open it in PowerPoint, Keynote or LibreOffice and save it"
+            " again as .pptx, or ask the speaker for the file again"
+        )
+    )
+    return said.format(what=what, detail=detail[:160])

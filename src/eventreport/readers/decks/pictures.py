@@ -31,6 +31,7 @@ from PIL import Image
 
 from eventreport.errors import ReadError
 from eventreport.hashing import file_digest
+from eventreport.i18n import _
 from eventreport.limits import LIBREOFFICE_SECONDS_PER_SLIDE
 from eventreport.model import Deck, DeckSource, PictureFile, Slide, SlidePicture
 from eventreport.pdfium_lock import PDFIUM
@@ -266,8 +267,9 @@ def _draw_copies(
         (copy, requests[index].source.path, LIBREOFFICE_SECONDS_PER_SLIDE * len(places))
         for index, copy, places in drawing
     ]
-    with converted_each(decks, ".pptx", _TARGET, what="drawing the slides as pictures") as made:
-        for (index, _, places), pdf in zip(drawing, made, strict=True):
+    what = _("drawing the slides as pictures")
+    with converted_each(decks, ".pptx", _TARGET, what=what) as made:
+        for (index, _copy, places), pdf in zip(drawing, made, strict=True):
             request = requests[index]
             try:
                 if isinstance(pdf, ReadError):
